@@ -1,0 +1,109 @@
+/**
+ * Every setting the service reads, with its description and default. `loadConfig()` validates
+ * the environment against this once at start; nothing else reads process.env.
+ * `.env.example` documents the same keys (a test keeps the two in step).
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = (what: string) =>
+  z.coerce
+    .number({ message: `${what} must be a number` })
+    .int({ message: `${what} must be a whole number` })
+    .min(0, { message: `${what} must be between 0 and 65535` })
+    .max(65535, { message: `${what} must be between 0 and 65535` });
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export interface SettingDoc {
+  description: string;
+  example?: string;
+}
+
+/** Descriptions for .env.example and the README table (kept next to the schema). */
+export const SETTINGS: Record<string, SettingDoc> = {
+  NODE_ENV: { description: 'development, production or test' },
+  PORT: { description: 'HTTP port of the service (0 picks a free one)' },
+  HOST: { description: 'Interface to listen on' },
+  LOG_LEVEL: { description: 'fatal, error, warn, info, debug, trace or silent' },
+  MONGODB_URI: {
+    description: 'MongoDB connection string; when empty the embedded FerretDB database is started',
+    example: 'mongodb://127.0.0.1:27017/complaints?replicaSet=rs0',
+  },
+  MONGODB_DB: { description: 'Database name when MONGODB_URI names none (and for the embedded database)' },
+  DATA_DIR: { description: 'Folder of the embedded database files' },
+  EMBEDDED_DB_PORT: { description: 'Port of the embedded database (0 picks a free one)' },
+  DB_TIMEOUT_MS: { description: 'How long a request waits for the database before answering 503' },
+  API_BODY_LIMIT: { description: 'Largest accepted JSON body (e.g. 64kb, 1mb)' },
+  TRUST_PROXY: { description: 'Trust X-Forwarded-* headers (set when behind a reverse proxy)' },
+  SLA_PRESET: { description: 'SLA policy preset: service, telecom or ecommerce' },
+  SLA_POLICY_FILE: { description: 'JSON file with overrides of the chosen preset', example: './sla-policy.json' },
+  SLA_TIMEZONE: { description: 'IANA time zone of working days and business hours' },
+  SLA_CALENDAR_REGION: { description: 'Holiday calendar region (files <REGION>-<YEAR>.json)' },
+  SLA_CALENDAR_DIR: { description: 'Extra folder of holiday calendar files (added to the shipped ones)', example: './calendars' },
+  SLA_BUSINESS_HOURS: { description: 'Optional business hours, HH:MM-HH:MM; empty means whole working days', example: '09:00-18:00' },
+  CLASSIFIER: { description: 'model (trained model in CLASSIFIER_MODEL_DIR) or keyword (simple keyword baseline)' },
+  CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
+  CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this confidence the customer is asked to pick the category' },
+  RECURRENCE_WINDOW_DAYS: { description: 'A complaint by the same customer in the same category within this many days is a repeat' },
+  LOOKUP_MAX_FAILURES: { description: 'Wrong verifications of one ticket before lookups of it are locked for 15 minutes' },
+  CONTACT_HASH_SECRET: {
+    description: 'Secret used to hash customer contacts for repeat detection (set a long random value in production)',
+    example: 'change-me-to-32-random-characters',
+  },
+  AUDIT_SECRET: {
+    description: 'Optional key that makes audit hashes HMACs, so whoever can edit the database cannot rebuild the chain',
+    example: 'change-me-to-32-random-characters',
+  },
+  SHUTDOWN_TIMEOUT_MS: { description: 'How long shutdown waits for in-flight requests' },
+};
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
+  PORT: port('PORT').default(3978),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'must start with mongodb:// or mongodb+srv://' })
+    .optional(),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'must be 1-63 letters, digits, _ or -' }).default('complaints'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  EMBEDDED_DB_PORT: port('EMBEDDED_DB_PORT').default(0),
+  DB_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100, { message: 'must be at least 100' }).default(5000),
+  API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, { message: 'must look like 64kb or 1mb' }).default('64kb'),
+  TRUST_PROXY: bool.default(false),
+  SLA_PRESET: z.enum(['service', 'telecom', 'ecommerce'], { message: 'must be service, telecom or ecommerce' }).default('service'),
+  SLA_POLICY_FILE: z.string().min(1).optional(),
+  SLA_TIMEZONE: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }).default('Asia/Shanghai'),
+  SLA_CALENDAR_REGION: z.string().regex(/^[A-Z]{2}$/, { message: 'must be a two-letter region code such as CN' }).default('CN'),
+  SLA_CALENDAR_DIR: z.string().min(1).optional(),
+  SLA_BUSINESS_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'must look like 09:00-18:00' })
+    .optional(),
+  CLASSIFIER: z.enum(['model', 'keyword'], { message: 'must be model or keyword' }).default('model'),
+  CLASSIFIER_MODEL_DIR: z.string().min(1).default('nlp-models/default'),
+  CLASSIFIER_CONFIDENCE_THRESHOLD: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' }).default(0.5),
+  RECURRENCE_WINDOW_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(365).default(30),
+  LOOKUP_MAX_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(5),
+  CONTACT_HASH_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  AUDIT_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(10000),
+});
+
+export type Config = z.infer<typeof configSchema>;

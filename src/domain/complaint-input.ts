@@ -1,0 +1,77 @@
+/**
+ * What a complaint needs to be filed, from any edge (REST API, chat dialog, WeChat). One zod
+ * schema gives both the validation and the type. Unknown fields are refused, not dropped, so a
+ * client learns about its typo instead of losing data silently.
+ */
+import { z } from 'zod';
+import { CATEGORIES, CHANNELS, LANGUAGES, REMEDIES, SEVERITIES } from './taxonomy';
+import { ValidationError } from './errors';
+
+const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max, { message: `must be at most ${max} characters` });
+
+export const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{5,22}[0-9]$/;
+
+export const complaintInputSchema = z
+  .object({
+    description: text(5000),
+    customer: z
+      .object({
+        name: text(100).optional(),
+        phone: z.string().trim().regex(PHONE_PATTERN, { message: 'must be a phone number of 7–20 digits' }).optional(),
+        email: z.string().trim().max(254).email({ message: 'must be an e-mail address' }).optional(),
+      })
+      .strict()
+      .refine((c) => c.phone || c.email, { message: 'needs a phone or an e-mail address', path: ['phone'] }),
+    channel: z.enum(CHANNELS).default('api'),
+    language: z.enum(LANGUAGES).optional(),
+    occurredAt: z.coerce.date({ message: 'must be a date, e.g. 2026-11-20 or 2026-11-20T14:30:00+08:00' }).optional(),
+    occurredText: text(200).optional(),
+    location: text(200).optional(),
+    orderId: text(100).optional(),
+    product: text(200).optional(),
+    merchant: text(200).optional(),
+    amount: z
+      .object({
+        value: z.number({ message: 'must be a number' }).finite().nonnegative({ message: 'must not be negative' }).max(1e12),
+        currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be a 3-letter currency code such as CNY' }),
+      })
+      .strict()
+      .optional(),
+    desiredRemedy: z.enum(REMEDIES).optional(),
+    category: z.enum(CATEGORIES).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    conversationRef: text(2000).optional(),
+    evidence: z
+      .array(
+        z
+          .object({
+            name: text(200),
+            contentType: text(100),
+            size: z.number().int().nonnegative(),
+            sha256: z.string().regex(/^[a-f0-9]{64}$/, { message: 'must be a hex SHA-256' }),
+            url: z.string().url().max(2000).optional(),
+          })
+          .strict(),
+      )
+      .max(20, { message: 'at most 20 attachments' })
+      .default([]),
+  })
+  .strict();
+
+export type ComplaintInput = z.output<typeof complaintInputSchema>;
+export type ComplaintInputRaw = z.input<typeof complaintInputSchema>;
+
+/** Parse or throw a ValidationError listing every problem with its field path. */
+export function parseComplaintInput(raw: unknown): ComplaintInput {
+  const r = complaintInputSchema.safeParse(raw);
+  if (r.success) return r.data;
+  throw new ValidationError(
+    r.error.issues.map((i) => {
+      if (i.code === 'unrecognized_keys') {
+        const base = i.path.join('.');
+        return { field: i.keys.map((k) => (base ? `${base}.${k}` : k)).join(', '), message: 'unknown field' };
+      }
+      return { field: i.path.join('.') || '(body)', message: i.message };
+    }),
+  );
+}

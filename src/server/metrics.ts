@@ -1,0 +1,66 @@
+/** Prometheus metrics (prom-client): process defaults, HTTP requests, tickets. */
+import type { RequestHandler } from 'express';
+import client from 'prom-client';
+
+export interface Metrics {
+  registry: client.Registry;
+  httpRequests: client.Counter<'method' | 'route' | 'status'>;
+  httpDuration: client.Histogram<'method' | 'route'>;
+  ticketsFiled: client.Counter<'category' | 'severity' | 'channel'>;
+  ticketTransitions: client.Counter<'action'>;
+  dbUp: client.Gauge;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'complaint_desk_' });
+  return {
+    registry,
+    httpRequests: new client.Counter({
+      name: 'complaint_desk_http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new client.Histogram({
+      name: 'complaint_desk_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    ticketsFiled: new client.Counter({
+      name: 'complaint_desk_tickets_filed_total',
+      help: 'Tickets filed by category, severity and channel',
+      labelNames: ['category', 'severity', 'channel'],
+      registers: [registry],
+    }),
+    ticketTransitions: new client.Counter({
+      name: 'complaint_desk_ticket_transitions_total',
+      help: 'Ticket state changes by action',
+      labelNames: ['action'],
+      registers: [registry],
+    }),
+    dbUp: new client.Gauge({ name: 'complaint_desk_database_up', help: '1 when the database answered the last readiness check', registers: [registry] }),
+  };
+}
+
+/** Remember the matched route pattern (express forgets baseUrl once an error leaves the router). */
+export const recordRoute: RequestHandler = (req, res, next) => {
+  if (req.route?.path) res.locals.route = `${req.baseUrl}${String(req.route.path)}`.replace(/\/$/, '') || '/';
+  next();
+};
+
+/** Counts and times every request by its route pattern (not the raw URL, which holds ticket numbers). */
+export function metricsMiddleware(m: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = m.httpDuration.startTimer();
+    res.on('finish', () => {
+      const matched = res.locals.route as string | undefined;
+      const route = matched ?? (res.statusCode === 404 ? 'unmatched' : req.path);
+      m.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      end({ method: req.method, route });
+    });
+    next();
+  };
+}

@@ -1,0 +1,70 @@
+/** Public API of the SLA engine: calendar, policies, deadlines, escalation. */
+export {
+  WorkingCalendar,
+  createCalendar,
+  loadCalendar,
+  DEFAULT_REGION,
+  DEFAULT_TIME_ZONE,
+  type BusinessHours,
+  type CalendarOptions,
+  type DayType,
+} from './calendar';
+export {
+  CalendarFileError,
+  CALENDAR_FILE_NAME,
+  loadCalendarData,
+  readCalendarDir,
+  readCalendarFile,
+  shippedCalendarDir,
+  validateCalendarData,
+  type CalendarYearData,
+} from './calendar-files';
+export {
+  BUDGET_UNITS,
+  DEADLINE_KINDS,
+  WORKING_DAY_COUNTS,
+  PolicyOverrideSchema,
+  SlaPolicyError,
+  SlaPolicySchema,
+  applyOverride,
+  resolveBudgets,
+  validatePolicy,
+  type Budget,
+  type BudgetRule,
+  type BudgetSet,
+  type BudgetUnit,
+  type DeadlineKind,
+  type PolicyOverride,
+  type SlaPolicy,
+  type WarningRule,
+  type WorkingDayCount,
+} from './policy';
+export {
+  DEFAULT_PRESET,
+  DEFAULT_WARNING,
+  PRESETS,
+  PRESET_NAMES,
+  isPresetName,
+  loadPolicy,
+  preset,
+  resolvePolicy,
+  type PresetName,
+} from './presets';
+export {
+  computeDeadline,
+  computeDeadlines,
+  elapsedSlaTime,
+  remaining,
+  status,
+  warnAfter,
+  workingDaysBetween,
+  type Deadline,
+  type DeadlineInput,
+  type Deadlines,
+  type DeadlineStatus,
+  type DeadlinesInput,
+  type PausedDeadline,
+  type RunningDeadline,
+} from './deadlines';
+export type { Pause, MeasureKind } from './sla-clock';
+export { ESCALATION_TIERS, countOverdue, escalationTier, type EscalationTier } from './escalation';

@@ -1,0 +1,168 @@
+/**
+ * Tamper-evident audit log: a hash chain. Entry n stores the hash of entry n-1 and its own hash
+ * over (seq, key, time, actor, action, entity, before, after, prevHash); with AUDIT_SECRET set
+ * the hash is an HMAC, so whoever edits the collection cannot recompute the chain.
+ *
+ * Appends go through a group commit and an ordered insertMany keyed by the sequence (`_id`), so
+ * two instances appending at once cannot fork the chain: the loser's insert fails on the
+ * duplicate sequence, it learns the new head and rechains the rest. `key` (unique) makes an
+ * append idempotent.
+ */
+import crypto from 'node:crypto';
+import type { Connection, Model } from 'mongoose';
+import type { AuditEntryInput, AuditLog } from '../domain/ports';
+import { GroupCommitQueue, type Outcome } from './group-commit';
+import { firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
+import { supportModels } from './models/support-models';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditRecord {
+  _id: string;
+  seq: number;
+  key: string;
+  at: Date;
+  actor: { kind: string; id: string };
+  action: string;
+  entity: { type: string; id: string };
+  before: string | null;
+  after: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export function auditId(seq: number): string {
+  return String(seq).padStart(12, '0');
+}
+
+/** JSON with object keys sorted and dates as ISO strings: the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortValue(value));
+}
+
+function sortValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(sortValue);
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    if (typeof (obj as { toHexString?: unknown }).toHexString === 'function') return String(obj);
+    return Object.fromEntries(
+      Object.keys(obj)
+        .filter((k) => obj[k] !== undefined)
+        .sort()
+        .map((k) => [k, sortValue(obj[k])]),
+    );
+  }
+  return value;
+}
+
+export function hashEntry(e: Omit<AuditRecord, '_id' | 'hash'>, secret?: string): string {
+  const text = canonicalJson([e.seq, e.key, e.at, e.actor, e.action, e.entity, e.before, e.after, e.prevHash]);
+  return secret
+    ? crypto.createHmac('sha256', secret).update(text).digest('hex')
+    : crypto.createHash('sha256').update(text).digest('hex');
+}
+
+export class MongoAuditLog implements AuditLog {
+  private readonly model: Model<Record<string, unknown>>;
+  private head: { seq: number; hash: string } | null = null;
+  private readonly queue = new GroupCommitQueue<AuditEntryInput, void>((batch) => this.flush(batch));
+
+  constructor(
+    conn: Connection,
+    private readonly secret?: string,
+  ) {
+    this.model = supportModels(conn).Audit;
+  }
+
+  append(entry: AuditEntryInput): Promise<void> {
+    return this.queue.push(entry);
+  }
+
+  private async flush(batch: AuditEntryInput[]): Promise<Outcome<void>[]> {
+    const outcomes: Outcome<void>[] = batch.map(() => ({ ok: true, value: undefined }));
+    let remaining = batch.map((entry, i) => ({ entry, i }));
+    for (let attempt = 0; remaining.length > 0; attempt++) {
+      try {
+        const head = this.head ?? (await this.findHead());
+        const records = this.chain(head, remaining.map((r) => r.entry));
+        try {
+          await this.model.insertMany(records, { ordered: true });
+          const last = records[records.length - 1]!;
+          this.head = { seq: last.seq, hash: last.hash };
+          return outcomes;
+        } catch (err) {
+          const failedAt = firstWriteErrorIndex(err);
+          if (!isDuplicateKey(err) || failedAt < 0 || attempt > 50) throw err;
+          const prev = failedAt > 0 ? records[failedAt - 1]! : null;
+          this.head = prev ? { seq: prev.seq, hash: prev.hash } : head;
+          const clash = records[failedAt]!;
+          const taken = await this.model.findOne({ _id: clash._id }, { key: 1 }).lean<{ key: string }>();
+          if (taken) {
+            // Another writer appended at this sequence: learn the head again.
+            this.head = null;
+            remaining = remaining.slice(failedAt);
+          } else {
+            // The sequence was free, so the key was the duplicate: that entry is already in the log.
+            remaining = remaining.slice(failedAt + 1);
+          }
+        }
+      } catch (err) {
+        this.head = null;
+        let error: unknown = err;
+        try {
+          translateStoreError(err);
+        } catch (e) {
+          error = e;
+        }
+        for (const r of remaining) outcomes[r.i] = { ok: false, error };
+        return outcomes;
+      }
+    }
+    return outcomes;
+  }
+
+  private chain(head: { seq: number; hash: string }, entries: AuditEntryInput[]): AuditRecord[] {
+    let prev = head;
+    return entries.map((e) => {
+      const base = {
+        seq: prev.seq + 1,
+        key: e.key,
+        at: e.at,
+        actor: { kind: e.actor.kind, id: e.actor.id },
+        action: e.action,
+        entity: e.entity,
+        before: e.before === null || e.before === undefined ? null : canonicalJson(e.before),
+        after: e.after === null || e.after === undefined ? null : canonicalJson(e.after),
+        prevHash: prev.hash,
+      };
+      const record: AuditRecord = { _id: auditId(base.seq), ...base, hash: hashEntry(base, this.secret) };
+      prev = { seq: record.seq, hash: record.hash };
+      return record;
+    });
+  }
+
+  /** The last entry, found by galloping over `_id` lookups (sequences have no gaps). */
+  private async findHead(): Promise<{ seq: number; hash: string }> {
+    const get = (seq: number) => this.model.findOne({ _id: auditId(seq) }, { hash: 1 }).lean<{ hash: string }>();
+    let lo = 0;
+    let loHash = GENESIS_HASH;
+    let hi = 1;
+    for (;;) {
+      const doc = await get(hi);
+      if (!doc) break;
+      lo = hi;
+      loHash = doc.hash;
+      hi *= 2;
+    }
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const doc = await get(mid);
+      if (doc) {
+        lo = mid;
+        loHash = doc.hash;
+      } else hi = mid;
+    }
+    return { seq: lo, hash: loHash };
+  }
+}

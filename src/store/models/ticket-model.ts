@@ -1,0 +1,94 @@
+/**
+ * Tickets. `_id` is the ticket number: inserting it is the atomic, gap-free number claim
+ * (FerretDB 1.x has no atomic updates, only unique inserts), and lookups by number are the
+ * one query FerretDB's SQLite backend pushes down.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import { TICKET_STATUSES } from '../../domain/state-machine';
+import { CATEGORIES, CHANNELS, LANGUAGES, REMEDIES, SEVERITIES } from '../../domain/taxonomy';
+
+const { Mixed } = Schema.Types;
+
+const actorSchema = new Schema({ kind: String, id: String, name: String }, { _id: false });
+
+const deadlineSchema = new Schema(
+  {
+    kind: { type: String, required: true },
+    budget: { unit: String, amount: Number },
+    dueAt: Date,
+    warnAt: Date,
+    metAt: Date,
+    warnedAt: Date,
+    overdueAt: Date,
+  },
+  { _id: false },
+);
+
+export const ticketSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    year: { type: Number, required: true },
+    seq: { type: Number, required: true },
+    version: { type: Number, required: true },
+    status: { type: String, enum: TICKET_STATUSES, required: true },
+    channel: { type: String, enum: CHANNELS, required: true },
+    conversationRef: String,
+    language: { type: String, enum: LANGUAGES, required: true },
+    customer: {
+      name: String,
+      contact: { phone: String, email: String },
+      key: String,
+    },
+    description: { type: String, required: true },
+    occurredAt: Date,
+    occurredText: String,
+    location: String,
+    orderId: String,
+    product: String,
+    merchant: String,
+    amount: { type: new Schema({ value: Number, currency: String }, { _id: false }), default: null },
+    desiredRemedy: { type: String, enum: [...REMEDIES, null] },
+    evidence: [new Schema({ name: String, contentType: String, size: Number, sha256: String, url: String }, { _id: false })],
+    category: { type: String, enum: CATEGORIES, required: true },
+    severity: { type: String, enum: SEVERITIES, required: true },
+    classification: { type: Mixed, required: true },
+    flags: {
+      highRisk: { type: Boolean, default: false },
+      recurrenceOf: String,
+      suspectedMalicious: { type: Mixed, default: null },
+    },
+    owner: { type: new Schema({ id: String, name: String }, { _id: false }), default: null },
+    sla: {
+      preset: String,
+      startedAt: Date,
+      pauses: [new Schema({ from: Date, to: Date }, { _id: false })],
+      deadlines: [deadlineSchema],
+      escalationTier: { type: Number, default: 0 },
+    },
+    history: [
+      new Schema(
+        { version: Number, from: String, to: String, action: String, at: Date, actor: actorSchema, reason: String },
+        { _id: false },
+      ),
+    ],
+    resolution: { type: Mixed, default: null },
+    rejection: { type: Mixed, default: null },
+    lookupCodeHash: { type: String, required: true },
+    idempotencyKey: String,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'tickets', versionKey: false, minimize: false, strict: 'throw' },
+);
+
+// Indexes for the queries of lists, reports and the SLA scanner on MongoDB. FerretDB 1.x
+// keeps them (uniqueness) but scans anyway, so only the ones those queries need are declared.
+ticketSchema.index({ status: 1, updatedAt: -1 });
+ticketSchema.index({ 'owner.id': 1, status: 1 });
+ticketSchema.index({ createdAt: -1 });
+
+export type TicketModel = Model<Record<string, unknown>>;
+
+export function ticketModel(conn: Connection): TicketModel {
+  return ((conn.models.Ticket as TicketModel | undefined) ?? conn.model('Ticket', ticketSchema)) as unknown as TicketModel;
+}
