@@ -4,6 +4,7 @@ process.env.DOTENV_CONFIG_QUIET ??= 'true';
 import { ConfigError, loadConfig } from './config/load-config';
 import { startServer } from './server/app';
 import { EmbeddedDbUnavailableError } from './store/embedded-db';
+import { ClassifierUnavailableError } from './server/classifier-factory';
 
 async function main(): Promise<void> {
   let config;
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   try {
     handle = await startServer(config);
   } catch (err) {
-    if (err instanceof EmbeddedDbUnavailableError) {
+    if (err instanceof EmbeddedDbUnavailableError || err instanceof ClassifierUnavailableError) {
       console.error(err.message);
       process.exit(1);
     }

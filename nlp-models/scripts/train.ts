@@ -1,6 +1,6 @@
 /**
  * npm run train -- [--data FILE.csv ...] [--labels mapping.json] [--out DIR] [--with-feedback]
- *                  [--holdout 0.2] [--seed 42]
+ *                  [--holdout 0.2] [--seed 42] [--target-recall 0.95]
  *
  * Trains a category + severity model from CSV files (`text,label[,severity]`) and writes DIR/model.json.
  * Defaults: --data nlp-models/data/*.csv, --out nlp-models/default. A fraction of the examples
@@ -18,10 +18,10 @@ import fs from 'node:fs';
 
 export const HOLDOUT_SALT = 'complaint-desk-holdout-v1';
 
-const USAGE = 'usage: npm run train -- [--data FILE.csv ...] [--labels mapping.json] [--out DIR] [--with-feedback] [--holdout 0.2] [--seed 42]';
+const USAGE = 'usage: npm run train -- [--data FILE.csv ...] [--labels mapping.json] [--out DIR] [--with-feedback] [--holdout 0.2] [--seed 42] [--target-recall 0.95]';
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['data', 'labels', 'out', 'holdout', 'seed'], flags: ['with-feedback', 'help'] });
+  const args = parseArgs(argv, { values: ['data', 'labels', 'out', 'holdout', 'seed', 'target-recall'], flags: ['with-feedback', 'help'] });
   if (args.flags.has('help')) {
     console.log(USAGE);
     return;
@@ -34,6 +34,8 @@ async function main(argv: string[]): Promise<void> {
   const fraction = numberValue(args, 'holdout', 0.2);
   if (fraction < 0 || fraction >= 1) throw new UsageError('--holdout must be in [0, 1)');
   const seed = numberValue(args, 'seed', 42);
+  const targetRecall = numberValue(args, 'target-recall', 0.95);
+  if (targetRecall <= 0 || targetRecall > 1) throw new UsageError('--target-recall must be in (0, 1]');
 
   const examples: Example[] = [];
   for (const file of files) {
@@ -52,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   const result = trainModel([...train, ...feedback], {
     seed,
+    targetRecall,
     sources: files.map(displayPath),
     feedbackExamples: feedback.length,
     holdout: fraction > 0 ? { salt: HOLDOUT_SALT, fraction, examples: holdout.length } : null,

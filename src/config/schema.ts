@@ -40,7 +40,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
     description: 'MongoDB connection string; when empty the embedded FerretDB database is started',
     example: 'mongodb://127.0.0.1:27017/complaints?replicaSet=rs0',
   },
-  MONGODB_DB: { description: 'Database name when MONGODB_URI names none (and for the embedded database)' },
+  MONGODB_DB: { description: 'Database name; default: the one named in MONGODB_URI, else complaints', example: 'complaints' },
   DATA_DIR: { description: 'Folder of the embedded database files' },
   EMBEDDED_DB_PORT: { description: 'Port of the embedded database (0 picks a free one)' },
   DB_TIMEOUT_MS: { description: 'How long a request waits for the database before answering 503' },
@@ -54,7 +54,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLA_BUSINESS_HOURS: { description: 'Optional business hours, HH:MM-HH:MM; empty means whole working days', example: '09:00-18:00' },
   CLASSIFIER: { description: 'model (trained model in CLASSIFIER_MODEL_DIR) or keyword (simple keyword baseline)' },
   CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
-  CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this confidence the customer is asked to pick the category' },
+  CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this (calibrated) confidence the customer is asked to pick the category; 0.6 asks about 1 in 9 (see nlp-models/EVAL.md)' },
   RECURRENCE_WINDOW_DAYS: { description: 'A complaint by the same customer in the same category within this many days is a repeat' },
   LOOKUP_MAX_FAILURES: { description: 'Wrong verifications of one ticket before lookups of it are locked for 15 minutes' },
   CONTACT_HASH_SECRET: {
@@ -81,7 +81,7 @@ export const configSchema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'must start with mongodb:// or mongodb+srv://' })
     .optional(),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'must be 1-63 letters, digits, _ or -' }).default('complaints'),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'must be 1-63 letters, digits, _ or -' }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   EMBEDDED_DB_PORT: port('EMBEDDED_DB_PORT').default(0),
   DB_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100, { message: 'must be at least 100' }).default(5000),
@@ -98,7 +98,7 @@ export const configSchema = z.object({
     .optional(),
   CLASSIFIER: z.enum(['model', 'keyword'], { message: 'must be model or keyword' }).default('model'),
   CLASSIFIER_MODEL_DIR: z.string().min(1).default('nlp-models/default'),
-  CLASSIFIER_CONFIDENCE_THRESHOLD: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' }).default(0.5),
+  CLASSIFIER_CONFIDENCE_THRESHOLD: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' }).default(0.6),
   RECURRENCE_WINDOW_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(365).default(30),
   LOOKUP_MAX_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(5),
   CONTACT_HASH_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),

@@ -9,7 +9,38 @@ import { ValidationError } from './errors';
 
 const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max, { message: `must be at most ${max} characters` });
 
-export const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{5,22}[0-9]$/;
+/** Digits with the usual separators; the digit count (7–20) is checked separately. */
+export const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]*[0-9]$/;
+
+function digitCount(s: string): number {
+  return s.replace(/\D/g, '').length;
+}
+
+const phone = z
+  .string()
+  .trim()
+  .max(40, { message: 'must be a phone number of 7–20 digits' })
+  .refine((v) => PHONE_PATTERN.test(v) && digitCount(v) >= 7 && digitCount(v) <= 20, { message: 'must be a phone number of 7–20 digits' });
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A real calendar date or date-time in ISO 8601 (no 30 February, no numbers or booleans). */
+export function parseIsoDate(v: string): Date | null {
+  const m = ISO_DATE.exec(v.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return null;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return null;
+  const date = new Date(m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : v.trim().replace(' ', 'T'));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const DATE_MESSAGE = 'must be a date, e.g. 2026-11-20 or 2026-11-20T14:30:00+08:00';
+const isoDate = z
+  .string({ message: DATE_MESSAGE })
+  .refine((v) => parseIsoDate(v) !== null, { message: DATE_MESSAGE })
+  .transform((v) => parseIsoDate(v) as Date);
 
 export const complaintInputSchema = z
   .object({
@@ -17,14 +48,14 @@ export const complaintInputSchema = z
     customer: z
       .object({
         name: text(100).optional(),
-        phone: z.string().trim().regex(PHONE_PATTERN, { message: 'must be a phone number of 7–20 digits' }).optional(),
+        phone: phone.optional(),
         email: z.string().trim().max(254).email({ message: 'must be an e-mail address' }).optional(),
       })
       .strict()
       .refine((c) => c.phone || c.email, { message: 'needs a phone or an e-mail address', path: ['phone'] }),
     channel: z.enum(CHANNELS).default('api'),
     language: z.enum(LANGUAGES).optional(),
-    occurredAt: z.coerce.date({ message: 'must be a date, e.g. 2026-11-20 or 2026-11-20T14:30:00+08:00' }).optional(),
+    occurredAt: isoDate.optional(),
     occurredText: text(200).optional(),
     location: text(200).optional(),
     orderId: text(100).optional(),

@@ -21,15 +21,20 @@ import {
 } from './errors';
 import { EVENTS, eventId, type DomainEvent, type EventType } from './events';
 import { lastFourDigits, type Contact } from './mask';
+import { GroupCommitQueue } from './group-commit';
 import type {
+  AuditEntryInput,
   AuditLog,
   Classifier,
   Clock,
   CoreLogger,
+  FeedbackStore,
   IdempotencyStore,
   JournalEntry,
   LookupGuard,
+  NumberedInsert,
   Outbox,
+  Outcome,
   SlaPlanner,
   TicketJournal,
   TicketRepository,
@@ -44,7 +49,7 @@ import {
   type Remedy,
   type Severity,
 } from './taxonomy';
-import { DEADLINE_KINDS, type Actor, type DeadlineKind, type SlaPause, type Ticket, type TicketDeadline } from './ticket';
+import { DEADLINE_KINDS, type Actor, type DeadlineKind, type Decider, type SlaPause, type Ticket, type TicketDeadline } from './ticket';
 
 export interface ComplaintServiceDeps {
   tickets: TicketRepository;
@@ -53,6 +58,7 @@ export interface ComplaintServiceDeps {
   outbox: Outbox;
   idempotency: IdempotencyStore;
   lookupGuard: LookupGuard;
+  feedback: FeedbackStore;
   classifier: Classifier;
   sla: SlaPlanner;
   clock: Clock;
@@ -76,6 +82,19 @@ export interface FileResult {
   replayed: boolean;
   /** Confidence was below the threshold: someone (customer or agent) should confirm the category. */
   needsCategoryConfirmation: boolean;
+}
+
+/** A validated, classified filing waiting for its number. */
+interface PreparedFiling {
+  input: ComplaintInput;
+  actor: Actor;
+  idempotencyKey: string | null;
+  now: Date;
+  text: string;
+  classification: Classification;
+  category: Category;
+  customerKey: string | null;
+  lookupCodeHash: string;
 }
 
 export interface Verification {
@@ -102,6 +121,8 @@ const ACTION_EVENTS: Partial<Record<TransitionAction, EventType>> = {
 };
 
 export class ComplaintService {
+  private readonly filings = new GroupCommitQueue<PreparedFiling, Ticket>((batch) => this.flushFilings(batch));
+
   constructor(
     private readonly deps: ComplaintServiceDeps,
     private readonly options: ComplaintServiceOptions,
@@ -113,7 +134,7 @@ export class ComplaintService {
     const input = parseComplaintInput(raw);
     const key = ctx.idempotencyKey;
     if (key !== undefined) {
-      const replay = await this.claimIdempotencyKey(key);
+      const replay = await this.claimIdempotencyKey(key, fingerprint(raw));
       if (replay) return replay;
     }
     try {
@@ -126,19 +147,22 @@ export class ComplaintService {
     }
   }
 
-  private async claimIdempotencyKey(key: string): Promise<FileResult | null> {
+  private async claimIdempotencyKey(key: string, print: string): Promise<FileResult | null> {
     if (!/^[\w.:-]{8,128}$/.test(key)) {
       throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 8–128 letters, digits, _ . : or -' }]);
     }
-    const claim = await this.deps.idempotency.claim(key, this.deps.clock.now());
+    const claim = await this.deps.idempotency.claim(key, this.deps.clock.now(), print);
     if (claim.state === 'claimed') return null;
     if (claim.state === 'in_progress') {
-      throw new DomainError('ticket.concurrent_change', 'A filing with this Idempotency-Key is in progress; retry in a moment.', { key });
+      throw new DomainError('idempotency.in_progress', 'A filing with this Idempotency-Key is in progress; retry in a moment.', {});
+    }
+    if (claim.fingerprint && claim.fingerprint !== print) {
+      throw new DomainError('idempotency.key_reused', 'This Idempotency-Key was already used for a different complaint; use a new key.', {});
     }
     const ticket = await this.deps.tickets.get(claim.number);
     if (!ticket) throw new TicketNotFoundError(claim.number);
     // A replay also repairs effects an interrupted first attempt may have missed.
-    await this.settleFiling(ticket);
+    await this.settleFilings([ticket]);
     return {
       ticket,
       lookupCode: null,
@@ -149,22 +173,87 @@ export class ComplaintService {
 
   private async fileNew(input: ComplaintInput, actor: Actor, idempotencyKey: string | null): Promise<FileResult> {
     const now = this.deps.clock.now();
-    const customerKey = this.customerKey(input.customer);
     const text = [input.description, input.product, input.merchant].filter(Boolean).join('\n');
-
-    let classification = this.deps.classifier.classify(text);
-    const category: Category = input.category ?? classification.category;
-    const recent = customerKey
-      ? await this.deps.tickets.findRecentByCustomer(customerKey, category, daysBefore(now, this.options.recurrenceWindowDays))
-      : null;
-    if (recent) classification = this.deps.classifier.classify(text, { isRepeat: true });
-
-    const proposed: Severity = input.severity ?? classification.severity;
-    const severity = maxSeverity(proposed, ruleFloor(classification));
+    const classification = this.deps.classifier.classify(text);
     const lookupCode = newLookupCode();
-    const language: Language = input.language ?? detectLanguage(input.description);
+    const ticket = await this.filings.push({
+      input,
+      actor,
+      idempotencyKey,
+      now,
+      text,
+      classification,
+      category: input.category ?? classification.category,
+      customerKey: this.customerKey(input.customer),
+      lookupCodeHash: hashLookupCode(lookupCode),
+    });
+    return {
+      ticket,
+      lookupCode,
+      replayed: false,
+      needsCategoryConfirmation: this.needsConfirmation(ticket.classification.confidence, ticket.classification.categoryDecidedBy),
+    };
+  }
 
-    const ticket = await this.deps.tickets.insertNumbered(localYear(now, this.options.timeZone), (number, seq) => ({
+  /**
+   * One group commit for all filings waiting at this moment: their repeat lookups in parallel,
+   * one ordered numbered insert (the commit point), then the repeat index and the audit chain
+   * in parallel, then the outbox. Per filing that is one read and a share of four writes, so
+   * throughput grows with load instead of paying every round trip per complaint.
+   */
+  private async flushFilings(batch: PreparedFiling[]): Promise<Outcome<Ticket>[]> {
+    const outcomes: Outcome<Ticket>[] = new Array(batch.length);
+    const recents = await Promise.all(
+      batch.map((f) =>
+        f.customerKey
+          ? this.deps.tickets.lastTicketOf(f.customerKey, f.category).then(
+              (r) => ({ ok: true as const, value: r }),
+              (error: unknown) => ({ ok: false as const, error }),
+            )
+          : Promise.resolve({ ok: true as const, value: null }),
+      ),
+    );
+    // Filings of one customer in one category within this batch repeat the earlier one.
+    const batchLatest = new Map<string, string>();
+    const known = new Map<string, boolean>();
+    const requests: NumberedInsert[] = [];
+    const positions: number[] = [];
+    batch.forEach((f, i) => {
+      const recent = recents[i]!;
+      if (!recent.ok) {
+        outcomes[i] = { ok: false, error: recent.error };
+        return;
+      }
+      positions.push(i);
+      requests.push({
+        year: localYear(f.now, this.options.timeZone),
+        build: (number, seq) => {
+          const sameKey = f.customerKey ? `${f.customerKey}:${f.category}` : null;
+          const last = recent.value;
+          const withinWindow = last && last.at >= daysBefore(f.now, this.options.recurrenceWindowDays) ? last.number : null;
+          const recurrenceOf = (sameKey && batchLatest.get(sameKey)) ?? withinWindow;
+          if (sameKey) batchLatest.set(sameKey, number);
+          known.set(number, last !== null);
+          return this.buildTicket(f, number, seq, recurrenceOf);
+        },
+      });
+    });
+
+    const inserted = await this.deps.tickets.insertNumbered(requests);
+    const filed: Ticket[] = [];
+    inserted.forEach((o, k) => {
+      outcomes[positions[k]!] = o;
+      if (o.ok) filed.push(o.value);
+    });
+    if (filed.length) await this.settleFilings(filed, (t) => known.get(t.number) ?? true);
+    return outcomes;
+  }
+
+  private buildTicket(f: PreparedFiling, number: string, seq: number, recurrenceOf: string | null): Ticket {
+    const { input, now } = f;
+    const classification = recurrenceOf ? this.deps.classifier.classify(f.text, { isRepeat: true }) : f.classification;
+    const severity = maxSeverity(input.severity ?? classification.severity, ruleFloor(classification));
+    return {
       number,
       year: Number(number.slice(0, 4)),
       seq,
@@ -172,12 +261,8 @@ export class ComplaintService {
       status: 'new',
       channel: input.channel,
       conversationRef: input.conversationRef ?? null,
-      language,
-      customer: {
-        name: input.customer.name ?? null,
-        contact: pickContact(input.customer),
-        key: customerKey,
-      },
+      language: input.language ?? detectLanguage(input.description),
+      customer: { name: input.customer.name ?? null, contact: pickContact(input.customer), key: f.customerKey },
       description: input.description,
       occurredAt: input.occurredAt ?? null,
       occurredText: input.occurredText ?? null,
@@ -188,7 +273,7 @@ export class ComplaintService {
       amount: input.amount ?? null,
       desiredRemedy: input.desiredRemedy ?? null,
       evidence: input.evidence,
-      category,
+      category: f.category,
       severity,
       classification: {
         category: classification.category,
@@ -200,30 +285,22 @@ export class ComplaintService {
         categoryDecidedBy: input.category ? 'api' : 'classifier',
         severityDecidedBy: input.severity && SEVERITY_RANK[input.severity] >= SEVERITY_RANK[severity] ? 'api' : 'classifier',
       },
-      flags: { highRisk: classification.highRisk, recurrenceOf: recent?.number ?? null, suspectedMalicious: null },
+      flags: { highRisk: classification.highRisk, recurrenceOf, suspectedMalicious: null },
       owner: null,
       sla: {
         preset: this.deps.sla.preset,
         startedAt: now,
         pauses: [],
-        deadlines: this.planDeadlines({ category, severity, startAt: now, pauses: [] }, now, []),
+        deadlines: this.planDeadlines({ category: f.category, severity, startAt: now, pauses: [] }, now, []),
         escalationTier: 0,
       },
-      history: [{ version: 1, from: null, to: 'new', action: 'file', at: now, actor }],
+      history: [{ version: 1, from: null, to: 'new', action: 'file', at: now, actor: f.actor }],
       resolution: null,
       rejection: null,
-      lookupCodeHash: hashLookupCode(lookupCode),
-      idempotencyKey,
+      lookupCodeHash: f.lookupCodeHash,
+      idempotencyKey: f.idempotencyKey,
       createdAt: now,
       updatedAt: now,
-    }));
-
-    await this.settleFiling(ticket);
-    return {
-      ticket,
-      lookupCode,
-      replayed: false,
-      needsCategoryConfirmation: this.needsConfirmation(classification.confidence, ticket.classification.categoryDecidedBy),
     };
   }
 
@@ -289,6 +366,62 @@ export class ComplaintService {
         await this.settle(before, { number, version: after.version, at: after.updatedAt, after, events, actor: input.actor, action });
         return after;
       }
+    }
+    throw new ConcurrentChangeError(number);
+  }
+
+  /**
+   * Change the category and/or severity. Agents may set both (a person may also lower what the
+   * rules raised); customers only pick the category, e.g. from the candidates offered when the
+   * classifier was unsure. The ticket records who decided, the SLA is re-planned from the same
+   * start, and the decision is kept as a labelled example for retraining.
+   */
+  async reclassify(number: string, change: { category?: Category; severity?: Severity }, actor: Actor): Promise<Ticket> {
+    if (!change.category && !change.severity) throw new ValidationError([{ field: 'category', message: 'give a category or a severity' }]);
+    if (actor.kind === 'customer' && change.severity) {
+      throw new ValidationError([{ field: 'severity', message: 'customers choose the category only; severity is set by the rules and agents' }]);
+    }
+    const decider: Decider = actor.kind === 'customer' ? 'customer' : actor.kind === 'agent' ? 'agent' : 'api';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.get(number);
+      const now = this.deps.clock.now();
+      const category = change.category ?? before.category;
+      const severity = change.severity ?? before.severity;
+      const after: Ticket = {
+        ...before,
+        version: before.version + 1,
+        category,
+        severity,
+        updatedAt: now,
+        classification: {
+          ...before.classification,
+          categoryDecidedBy: change.category ? decider : before.classification.categoryDecidedBy,
+          severityDecidedBy: change.severity ? decider : before.classification.severityDecidedBy,
+        },
+      };
+      after.sla = {
+        ...before.sla,
+        deadlines: this.planDeadlines({ category, severity, startAt: before.sla.startedAt, pauses: before.sla.pauses }, now, before.sla.deadlines),
+      };
+      const entry: JournalEntry = { number, version: after.version, at: now, after, events: [EVENTS.TICKET_RECLASSIFIED], actor, action: 'reclassify' };
+      const committed = await this.deps.tickets.applyChange({ number, expectedVersion: before.version, after, events: entry.events, actor, action: 'reclassify' });
+      if (!committed) continue;
+      await this.settle(before, entry);
+      if (decider !== 'api') {
+        await this.withRetry(number, () =>
+          this.deps.feedback.record({
+            id: `${number}:${after.version}`,
+            ticketNumber: number,
+            text: [before.description, before.product, before.merchant].filter(Boolean).join('\n'),
+            category,
+            severity,
+            predicted: { category: before.classification.category, severity: before.classification.severity, modelVersion: before.classification.modelVersion },
+            decidedBy: decider,
+            at: now,
+          }),
+        );
+      }
+      return after;
     }
     throw new ConcurrentChangeError(number);
   }
@@ -371,68 +504,56 @@ export class ComplaintService {
 
   // ---- effects --------------------------------------------------------------------------------
 
-  private async settleFiling(ticket: Ticket): Promise<void> {
-    const events: EventType[] = [EVENTS.TICKET_FILED];
-    if (ticket.flags.highRisk) events.push(EVENTS.TICKET_HIGH_RISK);
-    const entry: JournalEntry = {
-      number: ticket.number,
-      version: 1,
-      at: ticket.createdAt,
-      after: ticket,
-      events,
-      actor: ticket.history[0]?.actor ?? { kind: 'system', id: 'unknown' },
-      action: 'file',
-    };
-    await this.withRetry(ticket.number, () => this.deps.journal.recordFiling(entry));
-    await this.settle(null, entry);
-    if (ticket.customer.key) {
-      const key = ticket.customer.key;
-      await this.withRetry(ticket.number, () => this.deps.tickets.rememberCustomerTicket(key, ticket.category, ticket.number, ticket.createdAt));
-    }
-  }
-
-  /** Audit entry and outbox events of one journal entry; safe to repeat. */
-  private async settle(before: Ticket | null, entry: JournalEntry): Promise<void> {
-    await this.withRetry(entry.number, () =>
-      this.deps.audit.append({
-        key: `${entry.number}:${entry.version}`,
-        at: entry.at,
-        actor: entry.actor,
-        action: entry.action === 'file' ? 'ticket.filed' : `ticket.${entry.action}`,
-        entity: { type: 'ticket', id: entry.number },
-        before: before ? auditSnapshot(before) : null,
-        after: auditSnapshot(entry.after),
-      }),
+  /** Effects of new tickets: repeat index and audit chain, then (only if audited) the outbox. */
+  private async settleFilings(tickets: Ticket[], known: (t: Ticket) => boolean = () => true): Promise<void> {
+    const entries = tickets.map(filingEntry);
+    const recent = tickets.flatMap((t) =>
+      t.customer.key ? [{ customerKey: t.customer.key, category: t.category, number: t.number, at: t.createdAt, known: known(t) }] : [],
     );
-    await this.withRetry(entry.number, () => this.deps.outbox.add(entry.events.map((type) => toEvent(entry, type))));
+    const label = tickets.map((t) => t.number).join(',');
+    const [, audited] = await Promise.all([
+      this.withRetry(label, () => this.deps.tickets.rememberCustomerTickets(recent)),
+      this.withRetry(label, () => this.deps.audit.append(entries.map((e) => auditEntry(null, e)))),
+    ]);
+    if (audited) await this.withRetry(label, () => this.deps.outbox.add(entries.flatMap(eventsOf)));
   }
 
   /**
-   * Re-run the effects of recent changes (after a crash between a commit and its effects).
-   * Idempotent; safe on several instances at once.
+   * Audit entry, then outbox events, of one change; safe to repeat. The outbox comes last and
+   * only after the audit entry is written, so "its events are in the outbox" means "settled".
    */
-  async settlePending(since: Date, limit = 5000): Promise<{ filings: number; entries: number }> {
-    const orphans = await this.deps.journal.filingsWithoutEntry(since, limit);
-    for (const t of orphans) await this.settleFiling(t);
-    const entries = await this.deps.journal.since(since, limit);
-    for (const e of entries) {
-      const before = e.version > 1 ? ((await this.deps.journal.entry(e.number, e.version - 1))?.after ?? null) : null;
-      await this.settle(before, e);
-    }
-    return { filings: orphans.length, entries: entries.length };
+  private async settle(before: Ticket | null, entry: JournalEntry): Promise<boolean> {
+    const audited = await this.withRetry(entry.number, () => this.deps.audit.append([auditEntry(before, entry)]));
+    if (!audited) return false;
+    return this.withRetry(entry.number, () => this.deps.outbox.add(eventsOf(entry)));
   }
 
-  private async withRetry(number: string, effect: () => Promise<void>): Promise<void> {
+  /**
+   * Re-run the effects of recent changes that a crash (or an outage longer than the retries)
+   * interrupted. Idempotent; safe on several instances at once.
+   */
+  async settlePending(since: Date, limit = 5000): Promise<{ filings: number; changes: number }> {
+    const filings = await this.deps.journal.unsettledFilings(since, limit);
+    if (filings.length) await this.settleFilings(filings);
+    const changes = await this.deps.journal.unsettledChanges(since, limit);
+    for (const e of changes) {
+      const before = (await this.deps.journal.entry(e.number, e.version - 1))?.after ?? null;
+      await this.settle(before, e);
+    }
+    return { filings: filings.length, changes: changes.length };
+  }
+
+  /** Run an effect with a few retries; false if it still failed (the sweep finishes it later). */
+  private async withRetry(number: string, effect: () => Promise<void>): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
         await effect();
-        return;
+        return true;
       } catch (err) {
         const delay = EFFECT_RETRIES[attempt];
         if (delay === undefined) {
-          // The change is committed; the sweep (settlePending) finishes this effect later.
-          this.deps.logger.error({ err, ticket: number }, 'effect of a committed change failed; it will be retried by the sweep');
-          return;
+          this.deps.logger.error({ err, ticket: number }, 'effect of a committed change failed; the sweep will finish it');
+          return false;
         }
         await new Promise((r) => setTimeout(r, delay));
       }
@@ -459,8 +580,10 @@ function pickContact(c: { phone?: string; email?: string }): Contact {
 export function ruleFloor(c: Classification): Severity {
   let floor: Severity = 'general';
   for (const r of c.reasons) {
-    const m = /^severity\s+\w+\s*→\s*(\w+)/.exec(r.effect);
-    if (r.rule.startsWith('severity') && m && isSeverity(m[1])) floor = maxSeverity(floor, m[1]);
+    // "severity general→major" (raised) or "severity major (already ≥ important)" (held): the floor is the target.
+    const m = /^severity\s+\w+\s*(?:→\s*(\w+)|\(already ≥ (\w+)\))/.exec(r.effect);
+    const target = m?.[1] ?? m?.[2];
+    if (r.rule.startsWith('severity') && isSeverity(target)) floor = maxSeverity(floor, target);
   }
   return floor;
 }
@@ -484,6 +607,23 @@ export function newLookupCode(): string {
   return Array.from(bytes, (b) => LOOKUP_CODE_ALPHABET[b % LOOKUP_CODE_ALPHABET.length]).join('');
 }
 
+/** Identity of a request body, for Idempotency-Key reuse checks (key order does not matter). */
+function fingerprint(raw: unknown): string {
+  return crypto.createHash('sha256').update(stableJson(raw)).digest('hex');
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
 export function hashLookupCode(code: string): string {
   return crypto.createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
 }
@@ -504,6 +644,36 @@ function safeEqual(a: string, b: string): boolean {
 export function auditSnapshot(t: Ticket): Record<string, unknown> {
   const { customer, lookupCodeHash: _code, ...rest } = t;
   return { ...rest, customer: { name: customer.name ? '[set]' : null, key: customer.key } };
+}
+
+function filingEntry(ticket: Ticket): JournalEntry {
+  const events: EventType[] = [EVENTS.TICKET_FILED];
+  if (ticket.flags.highRisk) events.push(EVENTS.TICKET_HIGH_RISK);
+  return {
+    number: ticket.number,
+    version: 1,
+    at: ticket.createdAt,
+    after: ticket,
+    events,
+    actor: ticket.history[0]?.actor ?? { kind: 'system', id: 'unknown' },
+    action: 'file',
+  };
+}
+
+function auditEntry(before: Ticket | null, entry: JournalEntry): AuditEntryInput {
+  return {
+    key: `${entry.number}:${entry.version}`,
+    at: entry.at,
+    actor: { kind: entry.actor.kind, id: entry.actor.id },
+    action: entry.action === 'file' ? 'ticket.filed' : `ticket.${entry.action}`,
+    entity: { type: 'ticket', id: entry.number },
+    before: before ? auditSnapshot(before) : null,
+    after: auditSnapshot(entry.after),
+  };
+}
+
+function eventsOf(entry: JournalEntry): DomainEvent[] {
+  return entry.events.map((type) => toEvent(entry, type));
 }
 
 function toEvent(entry: JournalEntry, type: EventType): DomainEvent {

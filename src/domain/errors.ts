@@ -14,6 +14,8 @@ export type DomainErrorCode =
   | 'ticket.reason_required'
   | 'ticket.not_owner'
   | 'ticket.concurrent_change'
+  | 'idempotency.key_reused'
+  | 'idempotency.in_progress'
   | 'store.unavailable';
 
 export class DomainError extends Error {

@@ -26,25 +26,49 @@ export interface TicketChange {
   action: string;
 }
 
+export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export interface NumberedInsert {
+  year: number;
+  build: (number: string, seq: number) => Ticket;
+}
+
+export interface CustomerTicketNote {
+  customerKey: string;
+  category: Category;
+  number: string;
+  at: Date;
+  known: boolean;
+}
+
 export interface TicketRepository {
   /**
-   * Store a new ticket under the next free number of `year` (gap-free, unique across
-   * instances); `build` receives the number and returns the ticket to insert.
+   * Store new tickets under the next free numbers of their year (gap-free, unique across
+   * instances), in the given order; `build` receives the number and returns the ticket to
+   * insert. One outcome per request: a failed one consumed no number.
    */
-  insertNumbered(year: number, build: (number: string, seq: number) => Ticket): Promise<Ticket>;
+  insertNumbered(requests: NumberedInsert[]): Promise<Outcome<Ticket>[]>;
   get(number: string): Promise<Ticket | null>;
   /** Apply a change if nobody else changed the ticket first; false if someone did. */
   applyChange(change: TicketChange): Promise<boolean>;
-  /** The customer's most recent ticket in `category` since `since`, for repeat detection. */
-  findRecentByCustomer(customerKey: string, category: Category, since: Date): Promise<{ number: string; at: Date } | null>;
-  rememberCustomerTicket(customerKey: string, category: Category, number: string, at: Date): Promise<void>;
+  /** The customer's latest ticket in `category` (any age), for repeat detection. */
+  lastTicketOf(customerKey: string, category: Category): Promise<{ number: string; at: Date } | null>;
+  /**
+   * Record tickets as their customers' latest per category. `known` says whether
+   * `lastTicketOf` found a record (then it is replaced; else inserted, which is cheaper).
+   */
+  rememberCustomerTickets(entries: CustomerTicketNote[]): Promise<void>;
 }
 
-export type IdempotencyClaim = { state: 'claimed' } | { state: 'done'; number: string } | { state: 'in_progress' };
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'done'; number: string; fingerprint: string | null }
+  | { state: 'in_progress' };
 
 /** Idempotency-Key handling: the first request with a key files, repeats get the same ticket. */
 export interface IdempotencyStore {
-  claim(key: string, now: Date): Promise<IdempotencyClaim>;
+  /** `fingerprint` identifies the request body, so a key reused for another body can be refused. */
+  claim(key: string, now: Date, fingerprint: string): Promise<IdempotencyClaim>;
   complete(key: string, number: string): Promise<void>;
   /** Give the key up after a filing failed before anything was written. */
   release(key: string): Promise<void>;
@@ -72,15 +96,34 @@ export interface JournalEntry {
   action: string;
 }
 
-/** Per-ticket journal of changes (what the repository's `ticket_events` hold). */
+/** Per-ticket journal of changes (what the repository's `ticket_events` hold, versions ≥ 2). */
 export interface TicketJournal {
-  /** Idempotent record of version 1 (the filing), written after the ticket insert. */
-  recordFiling(entry: JournalEntry): Promise<void>;
+  /** The entry of one version (version 1 is rebuilt from the audit log's filing entry). */
   entry(number: string, version: number): Promise<JournalEntry | null>;
-  /** Entries written since `since`, oldest first (for the effects sweep). */
-  since(since: Date, limit: number): Promise<JournalEntry[]>;
-  /** Tickets created since `since` without a version-1 entry. */
-  filingsWithoutEntry(since: Date, limit: number): Promise<Ticket[]>;
+  /** Tickets filed since `since` whose filing events are not in the outbox (interrupted filings). */
+  unsettledFilings(since: Date, limit: number): Promise<Ticket[]>;
+  /** Changes since `since` whose events are not in the outbox, oldest first. */
+  unsettledChanges(since: Date, limit: number): Promise<JournalEntry[]>;
+}
+
+/** A labelled example from a person who corrected (or confirmed) the classifier. */
+export interface FeedbackExample {
+  /** `<number>:<version>` of the change that recorded it. */
+  id: string;
+  ticketNumber: string;
+  text: string;
+  category: Category;
+  severity: Severity;
+  /** What the classifier had said, and which model said it. */
+  predicted: { category: Category; severity: Severity; modelVersion: string };
+  decidedBy: 'agent' | 'customer';
+  at: Date;
+}
+
+/** Where reclassifications become training data (`npm run train -- --with-feedback`). */
+export interface FeedbackStore {
+  record(example: FeedbackExample): Promise<void>;
+  all(): AsyncIterable<FeedbackExample>;
 }
 
 /** Small logging port, so the core does not depend on a logging library. */
@@ -91,7 +134,8 @@ export interface CoreLogger {
 }
 
 export interface AuditLog {
-  append(entry: AuditEntryInput): Promise<void>;
+  /** Append entries in order (one batch keeps them contiguous in the chain). */
+  append(entries: AuditEntryInput[]): Promise<void>;
 }
 
 export interface Outbox {

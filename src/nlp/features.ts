@@ -1,3 +1,5 @@
+import { encodeTokenKey, type TokenSink } from './tokenizer';
+
 /**
  * Sparse TF-IDF features over a pruned vocabulary.
  *
@@ -29,12 +31,20 @@ export interface VocabularyOptions {
 export class FeatureSpace {
   private readonly index: Map<string, number>;
 
+  /** Index of the terms that have a compact key (Han unigrams and bigrams, English 4-grams). */
+  private readonly compact: Map<number, number>;
+
   constructor(
     readonly terms: readonly string[],
     readonly idf: Float32Array,
   ) {
     if (terms.length !== idf.length) throw new Error(`feature space: ${terms.length} terms but ${idf.length} idf values`);
     this.index = new Map(terms.map((t, i) => [t, i]));
+    this.compact = new Map();
+    terms.forEach((t, i) => {
+      const key = encodeTokenKey(t);
+      if (key !== undefined) this.compact.set(key, i);
+    });
   }
 
   get size(): number {
@@ -45,27 +55,55 @@ export class FeatureSpace {
     return this.index.get(term);
   }
 
+  private scratch: Float64Array | undefined;
+  private touched: number[] = [];
+
+  private count(i: number | undefined): void {
+    if (i === undefined) return;
+    const counts = this.scratch as Float64Array;
+    if (counts[i] === 0) this.touched.push(i);
+    counts[i] = (counts[i] as number) + 1;
+  }
+
+  /** A token sink that counts known tokens; `finish()` returns the vector (one at a time). */
+  readonly sink: TokenSink & { finish(): SparseVector } = {
+    add: (token: string) => this.count(this.index.get(token)),
+    addKey: (key: number) => this.count(this.compact.get(key)),
+    finish: () => this.finishVector(),
+  };
+
   /** Sublinear TF × idf, L2-normalised; unknown tokens are ignored. */
   vectorize(tokens: readonly string[]): SparseVector {
-    const counts = new Map<number, number>();
-    for (const t of tokens) {
-      const i = this.index.get(t);
-      if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
-    }
-    if (counts.size === 0) return EMPTY_VECTOR;
-    const indices = new Int32Array(counts.size);
-    const values = new Float32Array(counts.size);
-    let k = 0;
+    this.startVector();
+    for (const t of tokens) this.count(this.index.get(t));
+    return this.finishVector();
+  }
+
+  /** Start counting into the reusable dense buffer (cleared through the list of touched indices). */
+  startVector(): void {
+    this.scratch ??= new Float64Array(this.terms.length);
+    for (const i of this.touched) this.scratch[i] = 0;
+    this.touched = [];
+  }
+
+  private finishVector(): SparseVector {
+    const counts = this.scratch as Float64Array;
+    const touched = this.touched;
+    this.touched = [];
+    if (touched.length === 0) return EMPTY_VECTOR;
+    const indices = Int32Array.from(touched);
+    const values = new Float32Array(touched.length);
     let norm = 0;
-    for (const [i, c] of counts) {
-      const v = (1 + Math.log(c)) * (this.idf[i] as number);
-      indices[k] = i;
+    for (let k = 0; k < touched.length; k++) {
+      const i = touched[k] as number;
+      const c = counts[i] as number;
+      const v = (c === 1 ? 1 : 1 + Math.log(c)) * (this.idf[i] as number);
+      counts[i] = 0;
       values[k] = v;
       norm += v * v;
-      k++;
     }
     const inv = 1 / Math.sqrt(norm);
-    for (let j = 0; j < values.length; j++) values[j] = (values[j] as number) * inv;
+    for (let k = 0; k < values.length; k++) values[k] = (values[k] as number) * inv;
     return { indices, values };
   }
 

@@ -54,15 +54,3 @@ export function evaluate(truth: readonly string[], predicted: readonly string[],
     matrix,
   };
 }
-
-/** Recall of one label (share of its true examples predicted as it); NaN when it has none. */
-export function recallOf(truth: readonly string[], predicted: readonly string[], label: string): { recall: number; support: number } {
-  let support = 0;
-  let hit = 0;
-  truth.forEach((t, i) => {
-    if (t !== label) return;
-    support++;
-    if (predicted[i] === label) hit++;
-  });
-  return { recall: support ? hit / support : NaN, support };
-}

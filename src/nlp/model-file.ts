@@ -11,7 +11,7 @@ import { z } from 'zod';
 export const MODEL_FORMAT = 'complaint-desk/nlp-model@1';
 export const MODEL_FILE_NAME = 'model.json';
 
-const HeadSchema = z.object({
+const LinearHeadSchema = z.object({
   /** Labels in weight-column order (categories or severities). */
   labels: z.array(z.string()).min(1),
   /** Softmax temperature fitted on out-of-fold logits. */
@@ -24,6 +24,26 @@ const HeadSchema = z.object({
   hyper: z.object({ l2: z.number(), classWeightPower: z.number() }),
   /** Cross-validated figures of the chosen hyper-parameters on the training data (null: too few examples). */
   cv: z.object({ folds: z.number(), accuracy: z.number(), macroF1: z.number() }).nullable(),
+});
+export type LinearHead = z.infer<typeof LinearHeadSchema>;
+
+const HeadSchema = LinearHeadSchema.extend({
+  /**
+   * Recall-first decision for one label (safety, major): chosen whenever its probability reaches
+   * `threshold`, even if another label is more likely. The probability is the head's own, or that of
+   * a binary `detector` (label vs the rest) when one was trained. The threshold is the highest whose
+   * cross-validated recall, rules included, reaches `targetRecall`.
+   */
+  priority: z
+    .object({
+      label: z.string(),
+      threshold: z.number(),
+      targetRecall: z.number(),
+      cvRecall: z.number(),
+      cvPrecision: z.number(),
+      detector: LinearHeadSchema.nullable(),
+    })
+    .nullable(),
 });
 export type ModelHead = z.infer<typeof HeadSchema>;
 
@@ -44,7 +64,7 @@ export const ModelFileSchema = z.object({
   }),
   /** Examples kept out of training (chosen by a salted hash of their text), for `npm run eval`. */
   holdout: z.object({ salt: z.string(), fraction: z.number(), examples: z.number() }).nullable(),
-  tokenizer: z.object({ charUnigrams: z.boolean(), charBigrams: z.boolean(), englishBigrams: z.boolean(), words: z.boolean() }),
+  tokenizer: z.object({ charUnigrams: z.boolean(), charBigrams: z.boolean(), englishBigrams: z.boolean(), englishCharGrams: z.boolean(), words: z.boolean(), signals: z.boolean() }),
   lexicon: z.array(z.string()),
   vocabulary: z.array(z.string()),
   /** base64 of little-endian float32, one per vocabulary term. */
@@ -85,7 +105,7 @@ export function quantizeWeights(weights: ArrayLike<number>, classes: number): { 
   return { weights: buf.toString('base64'), scales };
 }
 
-export function dequantizeWeights(head: ModelHead, dim: number): Float32Array {
+export function dequantizeWeights(head: LinearHead, dim: number): Float32Array {
   const K = head.labels.length;
   const buf = Buffer.from(head.weights, 'base64');
   if (buf.length !== dim * K * 2) throw new ModelFileError(`head ${head.labels.join('/')}: expected ${dim * K} weights, found ${buf.length / 2}`);

@@ -23,8 +23,17 @@ export const PLACEHOLDERS = ['<num>', '<amount>', '<phone>', '<order>', '<date>'
 // ---------------------------------------------------------------------------------------------
 // Traditional → Simplified
 
-const T2S: Readonly<Record<string, string>> = T2S_CHARS;
-const T2S_RE = new RegExp(`[${Object.keys(T2S).join('')}]`, 'gu');
+/**
+ * Traditional → Simplified as a table over the Basic Multilingual Plane (0 = unchanged). The few
+ * mappings from or to supplementary-plane characters (rare historic forms) are left out.
+ */
+const T2S_TABLE = (() => {
+  const table = new Uint16Array(0x10000);
+  for (const [from, to] of Object.entries(T2S_CHARS as Record<string, string>)) {
+    if (from.length === 1 && to.length === 1) table[from.charCodeAt(0)] = to.charCodeAt(0);
+  }
+  return table;
+})();
 
 /**
  * Taiwan and Hong Kong words whose Simplified mainland form is a different word, not only different
@@ -77,9 +86,38 @@ const REGIONAL_RE = new RegExp(
 
 /** Traditional (Taiwan, Hong Kong) characters and regional words → Simplified. */
 export function toSimplified(text: string): string {
-  const chars = text.replace(T2S_RE, (c) => T2S[c] ?? c);
-  return chars.replace(REGIONAL_RE, (w) => REGIONAL_WORDS[w] ?? w);
+  return convertTraditional(text).text;
 }
+
+/** The conversion and how many characters it changed. */
+function convertTraditional(text: string): { text: string; changed: number } {
+  let first = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x3400 && T2S_TABLE[c] !== 0) {
+      first = i;
+      break;
+    }
+  }
+  let out = text;
+  let changed = 0;
+  if (first >= 0) {
+    const codes = new Uint16Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const m = i >= first && c >= 0x3400 ? (T2S_TABLE[c] as number) : 0;
+      if (m !== 0) changed++;
+      codes[i] = m !== 0 ? m : c;
+    }
+    const parts: string[] = [];
+    for (let i = 0; i < codes.length; i += 8192) parts.push(String.fromCharCode(...codes.subarray(i, i + 8192)));
+    out = parts.join('');
+  }
+  if (HAS_HAN_RE.test(out)) out = out.replace(REGIONAL_RE, (w) => REGIONAL_WORDS[w] ?? w);
+  return { text: out, changed };
+}
+
+const HAS_HAN_RE = /[\u3400-\u9fff]/;
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation
@@ -119,55 +157,265 @@ export interface PreparedText {
   traditional: boolean;
 }
 
-const T2S_TEST_RE = new RegExp(T2S_RE.source, 'u');
-
 /** Normalise once for both the rules and the tokenizer. */
 export function prepareText(raw: unknown): PreparedText {
   if (typeof raw !== 'string' || raw.length === 0) return { normalized: '', withPlaceholders: '', traditional: false };
+  const text = raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw;
+  const normalized = normalizeFast(text);
+  if (normalized === null) return prepareTextReference(raw);
+  return { normalized: normalized.text, withPlaceholders: replacePlaceholders(normalized.text), traditional: normalized.traditional };
+}
+
+/**
+ * prepareText by the book: String.prototype.normalize, HTML stripping, toLowerCase, the T→S table,
+ * a whitespace regex. prepareText gives the same result in one pass over the characters for text it
+ * can handle that way (see normalizeFast) and falls back to this for the rest.
+ */
+export function prepareTextReference(raw: unknown): PreparedText {
+  if (typeof raw !== 'string' || raw.length === 0) return { normalized: '', withPlaceholders: '', traditional: false };
   let text = raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw;
   text = stripHtml(text.normalize('NFKC')).toLowerCase();
-  let traditional = false;
-  if (T2S_TEST_RE.test(text)) {
-    let n = 0;
-    for (const _ of text.matchAll(T2S_RE)) if (++n >= 2) break;
-    traditional = n >= 2 || text.length < 20;
-  }
-  text = toSimplified(text).replace(/\s+/g, ' ').trim();
+  const converted = convertTraditional(text);
+  const traditional = converted.changed >= 2 || (converted.changed === 1 && text.length < 20);
+  text = converted.text.replace(/\s+/g, ' ').trim();
   if (text.length > MAX_TEXT_CHARS) text = text.slice(0, MAX_TEXT_CHARS);
   return { normalized: text, withPlaceholders: replacePlaceholders(text), traditional };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Placeholders (order matters: the most specific patterns first)
+// One-pass normalisation
+//
+// For most texts NFKC, lower case and Traditional → Simplified are a function of each character
+// alone: full-width `Ａ，` → `a,`, `Ｗ` → `w`, `體` → `体`. CHAR_INFO caches, per UTF-16 unit, the
+// result of the three and a few flags (filled on first sight, so loading costs nothing). A text goes
+// through the table only when every character is one whose NFKC form cannot depend on its
+// neighbours: starters (no combining mark) from the blocks below, whose normal form is one character
+// that is itself no combining mark; anything else (combining marks, Hangul jamo, Greek capital sigma
+// with its context-dependent lower case, characters NFKC expands, HTML `<` and `&`) takes
+// prepareTextReference. test/unit/nlp/tokenizer.test.ts checks the two agree.
 
-const PLACEHOLDER_RULES: readonly [RegExp, string][] = [
-  [/https?:\/\/\S+|www\.[^\s/]+\S*/g, ' <url> '],
-  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, ' <email> '],
+const INFO_KNOWN = 1 << 16;
+/** The character can go through the table (else: the reference path for the whole text). */
+const INFO_SAFE = 1 << 17;
+/** The mapped character is white space (`\s`). */
+const INFO_SPACE = 1 << 18;
+/** Traditional → Simplified changed the character (counts towards `traditional`). */
+const INFO_T2S = 1 << 19;
+/** The mapped character starts a regional word (REGIONAL_WORDS). */
+const INFO_REGIONAL = 1 << 20;
+const CHAR_INFO = new Uint32Array(0x10000);
+const REGIONAL_FIRST = new Set(Object.keys(REGIONAL_WORDS).map((w) => w.charCodeAt(0)));
+const MARK_RE = /\p{M}/u;
+const SPACE_RE = /\s/;
+
+/** Blocks whose characters may take the one-pass path (Latin, punctuation and symbols, CJK, full-width forms). */
+function inFastBlocks(c: number): boolean {
+  return c <= 0x02ff || (c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xff00 && c <= 0xffef);
+}
+
+function computeCharInfo(c: number): number {
+  let info = INFO_KNOWN;
+  const s = String.fromCharCode(c);
+  if (inFastBlocks(c) && !MARK_RE.test(s)) {
+    const n = s.normalize('NFKC');
+    const lower = n.length === 1 && n !== '\u03a3' && n !== '<' && n !== '&' && !MARK_RE.test(n) ? n.toLowerCase() : '';
+    if (lower.length === 1) {
+      let m = lower.charCodeAt(0);
+      const t = m >= 0x3400 ? (T2S_TABLE[m] as number) : 0;
+      if (t !== 0) {
+        m = t;
+        info |= INFO_T2S;
+      }
+      info |= INFO_SAFE | m;
+      if (SPACE_RE.test(String.fromCharCode(m))) info |= INFO_SPACE;
+      if (REGIONAL_FIRST.has(m)) info |= INFO_REGIONAL;
+    }
+  }
+  CHAR_INFO[c] = info;
+  return info;
+}
+
+/** Emoji (U+1F300–U+1FAFF) are left alone by NFKC and lower case; other supplementary characters are not all. */
+function isEmoji(hi: number, lo: number): boolean {
+  if (lo < 0xdc00 || lo > 0xdfff) return false;
+  const cp = ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+  return cp >= 0x1f300 && cp <= 0x1faff;
+}
+
+let normalizeBuffer = new Uint16Array(256);
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+/**
+ * NFKC, lower case, Traditional → Simplified, white space collapsed and trimmed, at most
+ * MAX_TEXT_CHARS: normalizeText in one pass; null when a character needs the reference path.
+ */
+function normalizeFast(text: string): { text: string; traditional: boolean } | null {
+  const n = text.length;
+  if (normalizeBuffer.length < n) normalizeBuffer = new Uint16Array(Math.max(n, normalizeBuffer.length * 2));
+  const buf = normalizeBuffer;
+  let len = 0;
+  let changed = 0;
+  let regional = false;
+  let space = false;
+  // same: the output is the input; lowerOnly: the output is the input's toLowerCase() (A–Z only changed)
+  let same = true;
+  let lowerOnly = true;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let info = CHAR_INFO[c] as number;
+    if (info === 0) info = computeCharInfo(c);
+    if ((info & INFO_SAFE) === 0) {
+      // emoji pass through unchanged; other supplementary characters and the rest: reference path
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && isEmoji(c, text.charCodeAt(i + 1))) {
+        if (space && len > 0) buf[len++] = 32;
+        space = false;
+        buf[len++] = c;
+        buf[len++] = text.charCodeAt(++i);
+        continue;
+      }
+      return null;
+    }
+    if ((info & INFO_SPACE) !== 0) {
+      // a single ' ' between two other characters is kept as it is
+      if (c !== 32 || space || len === 0) same = lowerOnly = false;
+      space = true;
+      continue;
+    }
+    if (space && len > 0) buf[len++] = 32;
+    space = false;
+    const m = info & 0xffff;
+    if (m !== c) {
+      same = false;
+      if (c < 65 || c > 90) lowerOnly = false;
+    }
+    if ((info & INFO_T2S) !== 0) changed++;
+    if ((info & INFO_REGIONAL) !== 0) regional = true;
+    buf[len++] = m;
+  }
+  if (space) same = lowerOnly = false;
+  let out: string;
+  if (same) out = text;
+  else if (lowerOnly) out = text.toLowerCase();
+  else if (len >= 32) out = UTF16.decode(buf.subarray(0, len));
+  else out = String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
+  if (regional) out = out.replace(REGIONAL_RE, (w) => REGIONAL_WORDS[w] ?? w);
+  if (out.length > MAX_TEXT_CHARS) out = out.slice(0, MAX_TEXT_CHARS);
+  return { text: out, traditional: changed >= 2 || (changed === 1 && n < 20) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placeholders
+
+const URL_EMAIL_RE = /(https?:\/\/\S+|www\.[^\s/]+\S*)|([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
+
+/**
+ * Everything that starts with a digit (or a currency sign) in one pass. At each position the first
+ * alternative that matches wins, so the order is: dates, amounts, phones, order ids, plain numbers.
+ */
+const NUMERIC_PATTERNS: readonly [string, string][] = [
   // dates: 2024-01-02, 2024年1月2日, 1月2日, 01/02/2024, xx/xx/2019 (masked), jan 5, 2024
-  [/\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}\s?[日号]?/g, ' <date> '],
-  [/\d{4}\s?年\s?\d{1,2}\s?月|\d{1,2}\s?月\s?\d{1,2}\s?[日号]/g, ' <date> '],
-  [/(?:\d{1,2}|xx)\/(?:\d{1,2}|xx)\/(?:\d{4}|\d{2}|xxxx|xx)(?![\d/])/g, ' <date> '],
-  [/\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?\b/g, ' <date> '],
+  ['date', '\\d{4}\\s?[-/.年]\\s?\\d{1,2}\\s?[-/.月]\\s?\\d{1,2}\\s?[日号]?'],
+  ['date', '\\d{4}\\s?年\\s?\\d{1,2}\\s?月|\\d{1,2}\\s?月\\s?\\d{1,2}\\s?[日号]'],
+  ['date', '(?:\\d{1,2}|xx)\\/(?:\\d{1,2}|xx)\\/(?:\\d{4}|\\d{2}|xxxx|xx)(?![\\d/])'],
+  ['date', '\\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?(?:,? \\d{4})?\\b'],
   // amounts: ¥1,200 / $50 / nt$300 / {$350000.00} / 5000元 / 3.5万元 / 200块 / 30 dollars
-  [/\{?(?:nt\$|us\$|hk\$|rmb|cny|usd|twd|[¥$€£])\s?\{?\s?\d[\d,]*(?:\.\d+)?\s?\}?(?:\s?(?:万元|万|元|块))?/g, ' <amount> '],
-  [/\d[\d,]*(?:\.\d+)?\s?(?:万元|万块|千元|千块|元|块钱|块|rmb|cny|usd|twd|dollars?|bucks|美元|美金|新台币|台币|港币|港元|人民币)/g, ' <amount> '],
+  ['amount', '\\{?(?:nt\\$|us\\$|hk\\$|rmb|cny|usd|twd|[¥$€£])\\s?\\{?\\s?\\d[\\d,]*(?:\\.\\d+)?\\s?\\}?(?:\\s?(?:万元|万|元|块))?'],
+  ['amount', '\\d[\\d,]*(?:\\.\\d+)?\\s?(?:万元|万块|千元|千块|元|块钱|块|rmb|cny|usd|twd|dollars?|bucks|美元|美金|新台币|台币|港币|港元|人民币)'],
   // phones: mainland mobile, 400/800 numbers, landline with separator, Taiwan mobile, North America
-  [/(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d{9}(?!\d)/g, ' <phone> '],
-  [/(?<!\d)[48]00[-\s]?\d{3}[-\s]?\d{4}(?!\d)/g, ' <phone> '],
-  [/(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g, ' <phone> '],
-  [/(?<!\d)09\d{2}-?\d{3}-?\d{3}(?!\d)/g, ' <phone> '],
-  [/(?<![\d-])(?:\+?1[-\s.]?)?\(?\d{3}\)?[-\s.]\d{3}[-\s.]\d{4}(?!\d)/g, ' <phone> '],
-  // order / tracking / account ids: a digit and at least 7 more letters, digits or dashes
-  [/(?<![a-z0-9])[a-z]{0,4}\d[a-z0-9-]{6,}(?![a-z0-9])/g, ' <order> '],
-  [/\d+(?:[.,]\d+)*/g, ' <num> '],
+  ['phone', '(?<!\\d)(?:\\+?86[-\\s]?)?1[3-9]\\d{9}(?!\\d)'],
+  ['phone', '(?<!\\d)[48]00[-\\s]?\\d{3}[-\\s]?\\d{4}(?!\\d)'],
+  ['phone', '(?<!\\d)0\\d{2,3}-\\d{7,8}(?!\\d)'],
+  ['phone', '(?<!\\d)09\\d{2}-?\\d{3}-?\\d{3}(?!\\d)'],
+  ['phone', '(?<![\\d-])(?:\\+?1[-\\s.]?)?\\(?\\d{3}\\)?[-\\s.]\\d{3}[-\\s.]\\d{4}(?!\\d)'],
+  // order / tracking / account ids: a digit and at least 6 more letters, digits or dashes
+  ['order', '(?<![a-z0-9])[a-z]{0,4}\\d[a-z0-9-]{6,}(?![a-z0-9])'],
+  ['num', '\\d+(?:[.,]\\d+)*'],
 ];
+const NUMERIC_RE = new RegExp(NUMERIC_PATTERNS.map(([, p]) => `(${p})`).join('|'), 'g');
+const NUMERIC_KINDS = NUMERIC_PATTERNS.map(([k]) => ` <${k}> `);
+const NUMERIC_STICKY = new RegExp(NUMERIC_RE.source, 'y');
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_FIRST = new Set(MONTHS.map((m) => m.charCodeAt(0)));
+/** A match that starts here needs a digit within this many characters (`{nt$ {5` is the farthest), unless it starts with a month or `xx/`. */
+const NUMERIC_DIGIT_REACH = 8;
+
+function monthAt(text: string, p: number): boolean {
+  for (const m of MONTHS) if (text.startsWith(m, p)) return true;
+  return false;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * NUMERIC_RE's matches, replaced by their kinds. The expression tries thirteen alternatives at every
+ * position, and English text has many positions; it is run (sticky) only at positions where a match
+ * can start: within NUMERIC_DIGIT_REACH characters before a digit, at `{`, at a month name or at
+ * `xx/`. Same matches as `text.replace(NUMERIC_RE, …)`, since those are leftmost-first.
+ */
+function replaceNumeric(text: string): string {
+  const n = text.length;
+  let out = '';
+  let last = 0;
+  let nextDigit = -1;
+  for (let p = 0; p < n; ) {
+    if (nextDigit < p) {
+      nextDigit = p;
+      while (nextDigit < n && !isDigitCode(text.charCodeAt(nextDigit))) nextDigit++;
+    }
+    const c = text.charCodeAt(p);
+    const candidate =
+      nextDigit - p <= NUMERIC_DIGIT_REACH ||
+      c === 123 ||
+      (c === 120 && text.charCodeAt(p + 1) === 120 && text.charCodeAt(p + 2) === 47) ||
+      (MONTH_FIRST.has(c) && monthAt(text, p));
+    if (!candidate) {
+      // nothing can start before the reach of the next digit, except `{`, months and `xx/`
+      p++;
+      continue;
+    }
+    NUMERIC_STICKY.lastIndex = p;
+    const m = NUMERIC_STICKY.exec(text);
+    if (m === null) {
+      p++;
+      continue;
+    }
+    let k = 1;
+    while (k < NUMERIC_KINDS.length && m[k] === undefined) k++;
+    out += text.slice(last, p) + (NUMERIC_KINDS[k - 1] as string);
+    p += m[0].length;
+    last = p;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
 
 /** Replace numbers, amounts, phones, order ids, dates, URLs and e-mails in normalised text. */
 export function replacePlaceholders(normalized: string): string {
-  if (!/[\d@$¥€£w]/.test(normalized)) return normalized;
-  let text = normalized;
-  for (const [re, to] of PLACEHOLDER_RULES) text = text.replace(re, to);
+  const text = replaceUrls(normalized);
+  return hasDigit(text) ? replaceNumeric(text) : text;
+}
+
+/** replacePlaceholders with one global replace (the definition; tests check both agree). */
+export function replacePlaceholdersReference(normalized: string): string {
+  const text = replaceUrls(normalized);
+  if (!/\d/.test(text)) return text;
+  return text.replace(NUMERIC_RE, (...groups: unknown[]) => {
+    for (let g = 1; g <= NUMERIC_KINDS.length; g++) if (groups[g] !== undefined) return NUMERIC_KINDS[g - 1] as string;
+    return ' <num> ';
+  });
+}
+
+function replaceUrls(text: string): string {
+  if (text.includes('@') || text.includes('http') || text.includes('www.')) {
+    return text.replace(URL_EMAIL_RE, (_m, url: string | undefined) => (url ? ' <url> ' : ' <email> '));
+  }
   return text;
+}
+
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isDigitCode(text.charCodeAt(i))) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,11 +426,6 @@ const EN_STOP = new Set<string>(NATURAL_EN_STOP_WORDS);
 const ZH_STOP_CHARS = new Set<string>([...'的地得了着过吗呢吧啊嘛呀哦哇嗯哼之与及并等和跟或该这那此其某各每我你您他她它们是在就也都又很把被']);
 /** Chinese stop words (multi-character), removed from the word features. */
 const ZH_STOP_WORDS = new Set<string>(['我们', '你们', '他们', '她们', '这个', '那个', '这样', '那样', '一个', '然后', '但是', '因为', '所以', '而且', '还是', '就是', '已经', '可以', '自己', '什么', '怎么', '这些', '那些', '的话', '时候']);
-
-/** True for a token that carries no meaning on its own (English stop word, Chinese function char). */
-export function isStopWord(token: string): boolean {
-  return EN_STOP.has(token) || ZH_STOP_CHARS.has(token) || ZH_STOP_WORDS.has(token);
-}
 
 // ---------------------------------------------------------------------------------------------
 // English stemming (natural's PorterStemmer, memoised: it costs ≈4 µs a word)
@@ -220,17 +463,21 @@ export function segmentWithIntl(run: string): string[] {
 export interface Lexicon {
   readonly words: ReadonlySet<string>;
   readonly maxLength: number;
+  /** The first two characters of every word (a position that starts no word is skipped at once). */
+  readonly prefixes: ReadonlySet<string>;
 }
 
 export function createLexicon(words: Iterable<string>): Lexicon {
   const set = new Set<string>();
+  const prefixes = new Set<string>();
   let maxLength = 0;
   for (const w of words) {
     if (w.length < 2) continue;
     set.add(w);
+    prefixes.add(w.slice(0, 2));
     if (w.length > maxLength) maxLength = w.length;
   }
-  return { words: set, maxLength };
+  return { words: set, maxLength, prefixes };
 }
 
 /**
@@ -255,17 +502,96 @@ export function segmentWithLexicon(run: string, lexicon: Lexicon): string[] {
   let i = 0;
   while (i < n - 1) {
     let matched = 0;
-    for (let len = Math.min(lexicon.maxLength, n - i); len >= 2; len--) {
-      const w = run.slice(i, i + len);
-      if (lexicon.words.has(w)) {
-        out.push(w);
-        matched = len;
-        break;
+    if (lexicon.prefixes.has(run.slice(i, i + 2))) {
+      for (let len = Math.min(lexicon.maxLength, n - i); len >= 2; len--) {
+        const w = len === 2 ? run.slice(i, i + 2) : run.slice(i, i + len);
+        if (lexicon.words.has(w)) {
+          out.push(w);
+          matched = len;
+          break;
+        }
       }
     }
     i += matched || 1;
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compact tokens: Han unigrams and bigrams, English character 4-grams as small integers
+//
+// Most tokens are one or two Han characters or four letters; creating and hashing a string for each
+// is most of the cost of classifying a text. They are emitted as integers instead (all within V8's
+// small-integer range), and decodeTokenKey turns them back into the strings the vocabulary holds.
+
+const HAN_BASE = 0x3400;
+/** Han characters in [U+3400, U+9FFF] (CJK Extension A and the unified block) have compact keys. */
+const HAN_SPAN = 0xa000 - HAN_BASE;
+const GRAM_ALPHABET = ' abcdefghijklmnopqrstuvwxyz';
+
+function hanIndex(c: number): number {
+  return c >= HAN_BASE && c < HAN_BASE + HAN_SPAN ? c - HAN_BASE : -1;
+}
+
+/** Key of a Han unigram (0 ≤ key < HAN_SPAN) or bigram (HAN_SPAN ≤ key < HAN_SPAN × (HAN_SPAN + 1)). */
+function hanKey(a: number, b = -1): number {
+  return b < 0 ? a : HAN_SPAN + a * HAN_SPAN + b;
+}
+
+function gramDigit(c: number): number {
+  return c === 32 ? 0 : c >= 97 && c <= 122 ? c - 96 : -1;
+}
+
+/** English character 4-gram keys are negative: -(1 + base-27 value of the four characters). */
+function gramKey(d0: number, d1: number, d2: number, d3: number): number {
+  return -(1 + ((d0 * 27 + d1) * 27 + d2) * 27 + d3);
+}
+
+/** The string form of a compact key (`好`, `好用`, `#‸ref`). */
+export function decodeTokenKey(key: number): string {
+  if (key < 0) {
+    let v = -key - 1;
+    const chars: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      chars.unshift(GRAM_ALPHABET[v % 27] as string);
+      v = Math.floor(v / 27);
+    }
+    return `#${chars.join('')}`;
+  }
+  if (key < HAN_SPAN) return String.fromCharCode(HAN_BASE + key);
+  const k = key - HAN_SPAN;
+  return String.fromCharCode(HAN_BASE + Math.floor(k / HAN_SPAN), HAN_BASE + (k % HAN_SPAN));
+}
+
+/** The compact key of a token string, when it has one (the inverse of decodeTokenKey). */
+export function encodeTokenKey(token: string): number | undefined {
+  if (token.length === 5 && token[0] === '#') {
+    const d = [1, 2, 3, 4].map((i) => gramDigit(token.charCodeAt(i)));
+    return d.every((x) => x >= 0) ? gramKey(d[0] as number, d[1] as number, d[2] as number, d[3] as number) : undefined;
+  }
+  if (token.length === 1 || token.length === 2) {
+    const a = hanIndex(token.charCodeAt(0));
+    const b = token.length === 2 ? hanIndex(token.charCodeAt(1)) : -1;
+    if (a >= 0 && (token.length === 1 || b >= 0)) return hanKey(a, b);
+  }
+  return undefined;
+}
+
+/** Receives the tokens of a text: strings, or compact keys for the commonest kinds. */
+export interface TokenSink {
+  add(token: string): void;
+  addKey(key: number): void;
+}
+
+/** A sink that collects strings (compact keys decoded): what training and tests use. */
+class ArraySink implements TokenSink {
+  readonly tokens: string[] = [];
+  add(token: string): void {
+    this.tokens.push(token);
+  }
+  addKey(key: number): void {
+    this.tokens.push(decodeTokenKey(key));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,6 +608,8 @@ export interface TokenizerOptions {
   charBigrams?: boolean;
   /** Pairs of consecutive English content words (`credit_report`). Default false. */
   englishBigrams?: boolean;
+  /** Character 4-grams of English words of ≥ 3 letters, with word boundaries (`#‸ref`, `#fund`). Default false. */
+  englishCharGrams?: boolean;
   /** Drop stop words. Default true. */
   stopWords?: boolean;
 }
@@ -291,57 +619,114 @@ export interface TokenizerSettings {
   charUnigrams: boolean;
   charBigrams: boolean;
   englishBigrams: boolean;
+  englishCharGrams: boolean;
+  /** Chinese words from the learnt lexicon. */
   words: boolean;
+  /** Append the rule detectors' findings as tokens (`!harm`, `!amount_major`…), see rules.ts. */
+  signals: boolean;
 }
 
 const TOKEN_RE = /<(?:num|amount|phone|order|date|url|email)>|(\p{Script=Han}+)|([\p{Script=Latin}']+)|\p{L}+/gu;
 const MASK_RE = /^x{2,}$/;
+const ZH_STOP_INDEX = (() => {
+  const table = new Uint8Array(HAN_SPAN);
+  for (const c of ZH_STOP_CHARS) {
+    const i = hanIndex(c.charCodeAt(0));
+    if (i >= 0) table[i] = 1;
+  }
+  return table;
+})();
 
-/** Tokens of text that went through normalizeText and replacePlaceholders. */
-export function tokenizePrepared(text: string, options: TokenizerOptions = {}): string[] {
+function hanTokens(han: string, options: TokenizerOptions, dropStop: boolean, sink: TokenSink): void {
   const unigrams = options.charUnigrams ?? true;
   const bigrams = options.charBigrams ?? true;
+  const n = han.length;
+  let compact = true;
+  for (let i = 0; i < n && compact; i++) compact = hanIndex(han.charCodeAt(i)) >= 0;
+  if (compact) {
+    let prev = -1;
+    let prevStop = false;
+    for (let i = 0; i < n; i++) {
+      const c = hanIndex(han.charCodeAt(i));
+      const stop = ZH_STOP_INDEX[c] === 1;
+      if (bigrams && prev >= 0 && !(dropStop && prevStop && stop)) sink.addKey(hanKey(prev, c));
+      if (unigrams && !(dropStop && stop)) sink.addKey(hanKey(c));
+      prev = c;
+      prevStop = stop;
+    }
+  } else {
+    // characters outside the compact range (supplementary planes, compatibility forms): strings
+    const chars = Array.from(han);
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i] as string;
+      const stopC = ZH_STOP_CHARS.has(c);
+      if (bigrams && i > 0) {
+        const p = chars[i - 1] as string;
+        if (!(dropStop && stopC && ZH_STOP_CHARS.has(p))) sink.add(p + c);
+      }
+      if (unigrams && !(dropStop && stopC)) sink.add(c);
+    }
+  }
+  if (n >= 2) {
+    const words = options.lexicon ? segmentWithLexicon(han, options.lexicon) : options.intlWords ? segmentWithIntl(han) : [];
+    for (const w of words) if (!(dropStop && ZH_STOP_WORDS.has(w))) sink.add(w);
+  }
+}
+
+function charGrams(word: string, sink: TokenSink): void {
+  const n = word.length;
+  for (let i = 0; i < n; i++) {
+    if (gramDigit(word.charCodeAt(i)) <= 0) {
+      const w = ` ${word} `;
+      for (let j = 0; j + 4 <= w.length; j++) sink.add(`#${w.slice(j, j + 4)}`);
+      return;
+    }
+  }
+  // positions -1 and n are the boundary spaces
+  for (let j = -1; j + 3 <= n; j++) sink.addKey(gramKey(gramDigitAt(word, j), gramDigitAt(word, j + 1), gramDigitAt(word, j + 2), gramDigitAt(word, j + 3)));
+}
+
+function gramDigitAt(word: string, j: number): number {
+  return j < 0 || j >= word.length ? 0 : gramDigit(word.charCodeAt(j));
+}
+
+/** Stream the tokens of text that went through prepareText (`withPlaceholders`) into a sink. */
+export function tokenizeInto(text: string, options: TokenizerOptions, sink: TokenSink): void {
   const enBigrams = options.englishBigrams ?? false;
+  const enGrams = options.englishCharGrams ?? false;
   const dropStop = options.stopWords ?? true;
-  const out: string[] = [];
   let prevWord: string | undefined;
-  for (const m of text.matchAll(TOKEN_RE)) {
+  TOKEN_RE.lastIndex = 0;
+  for (let m = TOKEN_RE.exec(text); m !== null; m = TOKEN_RE.exec(text)) {
     const han = m[1];
     const latin = m[2];
     if (han !== undefined) {
       prevWord = undefined;
-      const chars = /[\ud800-\udfff]/.test(han) ? Array.from(han) : han;
-      const n = chars.length;
-      for (let i = 0; i < n; i++) {
-        const c = chars[i] as string;
-        const stopC = ZH_STOP_CHARS.has(c);
-        if (unigrams && !(dropStop && stopC)) out.push(c);
-        if (bigrams && i + 1 < n) {
-          const d = chars[i + 1] as string;
-          if (!(dropStop && stopC && ZH_STOP_CHARS.has(d))) out.push(c + d);
-        }
-      }
-      if (options.lexicon && n >= 2) {
-        for (const w of segmentWithLexicon(han, options.lexicon)) if (!(dropStop && ZH_STOP_WORDS.has(w))) out.push(w);
-      } else if (options.intlWords && n >= 2) {
-        for (const w of segmentWithIntl(han)) if (!(dropStop && ZH_STOP_WORDS.has(w))) out.push(w);
-      }
+      hanTokens(han, options, dropStop, sink);
     } else if (latin !== undefined) {
       const word = latin.includes("'") ? latin.replace(/'/g, '') : latin;
-      if (word.length < 2 || MASK_RE.test(word) || (dropStop && EN_STOP.has(word))) continue;
+      const mask = word.charCodeAt(0) === 120 && MASK_RE.test(word); // xxxx: masked personal data
+      if (enGrams && word.length >= 3 && !mask) charGrams(word, sink);
+      if (word.length < 2 || mask || (dropStop && EN_STOP.has(word))) continue;
       const s = stem(word);
-      out.push(s);
-      if (enBigrams && prevWord !== undefined) out.push(`${prevWord}_${s}`);
+      sink.add(s);
+      if (enBigrams && prevWord !== undefined) sink.add(`${prevWord}_${s}`);
       prevWord = s;
     } else {
-      out.push(m[0]);
+      sink.add(m[0]);
       if (m[0].startsWith('<')) prevWord = undefined;
     }
   }
-  return out;
 }
 
-/** normalizeText → replacePlaceholders → tokenizePrepared. */
+/** Tokens of text that went through prepareText (`withPlaceholders`), as strings. */
+export function tokenizePrepared(text: string, options: TokenizerOptions = {}): string[] {
+  const sink = new ArraySink();
+  tokenizeInto(text, options, sink);
+  return sink.tokens;
+}
+
+/** prepareText → tokenizePrepared. */
 export function tokenize(raw: string, options: TokenizerOptions = {}): string[] {
   return tokenizePrepared(prepareText(raw).withPlaceholders, options);
 }

@@ -13,10 +13,12 @@ import type { CategoryCandidate, Classification, ClassificationContext, Classifi
 import { type Category, isCategory, isSeverity, type Severity } from '../domain/taxonomy';
 import { projectRoot } from '../support/paths';
 import { FeatureSpace, type SparseVector } from './features';
-import { decodeFloat32, dequantizeWeights, type ModelFile, type ModelHead, readModelFile } from './model-file';
+import { type LinearHead, decodeFloat32, dequantizeWeights, type ModelFile, type ModelHead, readModelFile } from './model-file';
+import { decide, type Priority } from './decision';
 import { softmaxInPlace, softmaxLogits, type SoftmaxWeights } from './models/softmax';
-import { applyRules } from './rules';
-import { createLexicon, type Lexicon, prepareText, tokenizePrepared, type TokenizerOptions } from './tokenizer';
+import { analyzeToVector, tokenizerOptionsOf } from './pipeline';
+import { applyRules, type Findings } from './rules';
+import { createLexicon, type TokenizerOptions } from './tokenizer';
 
 /**
  * Below this calibrated confidence the dialog asks the customer to pick the category among
@@ -38,17 +40,29 @@ export function defaultModelDir(): string {
   return path.join(projectRoot(), 'nlp-models', 'default');
 }
 
-interface RuntimeHead {
+interface RuntimeLinear {
   labels: string[];
   temperature: number;
   weights: SoftmaxWeights;
 }
 
-function runtimeHead(head: ModelHead, dim: number): RuntimeHead {
+interface RuntimeHead extends RuntimeLinear {
+  priority: (Priority & { detector: RuntimeLinear | null }) | null;
+}
+
+function runtimeLinear(head: LinearHead, dim: number): RuntimeLinear {
   return {
     labels: head.labels,
     temperature: head.temperature,
     weights: { classes: head.labels.length, dim, weights: dequantizeWeights(head, dim), bias: Float64Array.from(head.bias) },
+  };
+}
+
+function runtimeHead(head: ModelHead, dim: number): RuntimeHead {
+  const p = head.priority;
+  return {
+    ...runtimeLinear(head, dim),
+    priority: p ? { label: p.label, threshold: p.threshold, detector: p.detector ? runtimeLinear(p.detector, dim) : null } : null,
   };
 }
 
@@ -66,15 +80,37 @@ export interface ModelPrediction {
   features: number;
   /** Calibrated category probabilities, best first. */
   categories: LabelProbability<Category>[];
+  /** The model's category decision (the most likely, or safety above its recall-first threshold). */
+  category: Category | null;
   /** Calibrated severity probabilities, best first (empty when the model has no severity head). */
   severities: LabelProbability<Severity>[];
+  /** The model's severity decision (major above its recall-first threshold), before the rules. */
+  severity: Severity | null;
+  /** What the rule detectors found (used by classify). */
+  findings: Findings;
+}
+
+/** What a head was trained with, for reports (no weights). */
+export interface HeadSummary {
+  labels: string[];
+  temperature: number;
+  hyper: ModelHead['hyper'];
+  cv: ModelHead['cv'];
+  priority: (Omit<NonNullable<ModelHead['priority']>, 'detector'> & { detector: boolean }) | null;
+}
+
+function summarize(head: ModelHead): HeadSummary {
+  const { labels, temperature, hyper, cv, priority } = head;
+  return { labels, temperature, hyper, cv, priority: priority ? { ...priority, detector: priority.detector !== null } : null };
 }
 
 export class TrainedClassifier implements Classifier {
   readonly version: string;
   readonly model: Readonly<Omit<ModelFile, 'vocabulary' | 'idf' | 'lexicon' | 'category' | 'severity'>>;
+  readonly heads: { category: HeadSummary; severity: HeadSummary | null };
   private readonly features: FeatureSpace;
-  private readonly tokenizerOptions: TokenizerOptions;
+  private readonly signalFeature: Uint8Array;
+  private readonly options: TokenizerOptions & { signals: boolean };
   private readonly category: RuntimeHead;
   private readonly severity: RuntimeHead | null;
   private readonly prior: LabelProbability<Category>[];
@@ -84,13 +120,14 @@ export class TrainedClassifier implements Classifier {
     for (const l of file.category.labels) if (!isCategory(l)) throw new Error(`model ${file.version}: unknown category "${l}"`);
     for (const l of file.severity?.labels ?? []) if (!isSeverity(l)) throw new Error(`model ${file.version}: unknown severity "${l}"`);
     this.features = new FeatureSpace(file.vocabulary, decodeFloat32(file.idf, dim));
-    const lexicon: Lexicon | undefined = file.tokenizer.words ? createLexicon(file.lexicon) : undefined;
-    this.tokenizerOptions = { ...file.tokenizer, lexicon };
+    this.signalFeature = Uint8Array.from(file.vocabulary, (t) => (t.startsWith('!') ? 1 : 0));
+    this.options = { ...tokenizerOptionsOf(file.tokenizer, createLexicon(file.lexicon)), signals: file.tokenizer.signals };
     this.category = runtimeHead(file.category, dim);
     this.severity = file.severity ? runtimeHead(file.severity, dim) : null;
     this.version = file.version;
     const { vocabulary: _v, idf: _i, lexicon: _l, category: _c, severity: _s, ...meta } = file;
     this.model = meta;
+    this.heads = { category: summarize(file.category), severity: file.severity ? summarize(file.severity) : null };
     const prior = softmaxInPlace(Float64Array.from(file.category.bias), file.category.temperature);
     this.prior = this.rank(this.category.labels as Category[], prior);
   }
@@ -100,43 +137,72 @@ export class TrainedClassifier implements Classifier {
     return new TrainedClassifier(readModelFile(dir));
   }
 
+  /** Labels with their probabilities, best first (insertion sort: a handful of labels, no closures). */
   private rank<L extends string>(labels: readonly L[], p: Float64Array): LabelProbability<L>[] {
-    return labels.map((label, k) => ({ label, probability: p[k] as number })).sort((a, b) => b.probability - a.probability);
+    const out: LabelProbability<L>[] = [];
+    for (let k = 0; k < labels.length; k++) {
+      const item = { label: labels[k] as L, probability: p[k] as number };
+      let j = out.length;
+      out.push(item);
+      while (j > 0 && (out[j - 1] as LabelProbability<L>).probability < item.probability) {
+        out[j] = out[j - 1] as LabelProbability<L>;
+        j--;
+      }
+      out[j] = item;
+    }
+    return out;
   }
 
-  private scores(head: RuntimeHead, x: SparseVector): Float64Array {
+  private scores(head: RuntimeLinear, x: SparseVector): Float64Array {
     return softmaxInPlace(softmaxLogits(head.weights, x), head.temperature);
   }
 
-  /** The model's calibrated probabilities, without the rules. */
-  predict(raw: string): ModelPrediction {
-    const prepared = prepareText(raw);
-    const x = this.features.vectorize(tokenizePrepared(prepared.withPlaceholders, this.tokenizerOptions));
-    if (x.indices.length === 0) {
-      return { text: prepared.normalized, traditional: prepared.traditional, features: 0, categories: [], severities: [] };
+  /** The head's label index: its recall-first label when that reaches its threshold, else the most likely. */
+  private decideHead(head: RuntimeHead, p: Float64Array, x: SparseVector): number {
+    const pr = head.priority;
+    if (pr?.detector) {
+      const k = head.labels.indexOf(pr.label);
+      const d = pr.detector.labels.indexOf(pr.label);
+      if (k >= 0 && d >= 0 && (this.scores(pr.detector, x)[d] as number) >= pr.threshold) return k;
+      return decide(head.labels, p, null);
     }
+    return decide(head.labels, p, pr);
+  }
+
+  /** The model's calibrated probabilities and decisions, without the rules. */
+  predict(raw: string): ModelPrediction {
+    const a = analyzeToVector(raw, this.options, this.features);
+    const base = { text: a.prepared.normalized, traditional: a.prepared.traditional, findings: a.findings };
+    const x = a.vector;
+    // Signal tokens alone (no word of the text is known) are not enough to decide a category.
+    let known = false;
+    for (let n = 0; n < x.indices.length && !known; n++) known = !this.signalFeature[x.indices[n] as number];
+    if (!known) return { ...base, features: 0, categories: [], category: null, severities: [], severity: null };
+    const pc = this.scores(this.category, x);
+    const ps = this.severity ? this.scores(this.severity, x) : null;
     return {
-      text: prepared.normalized,
-      traditional: prepared.traditional,
+      ...base,
       features: x.indices.length,
-      categories: this.rank(this.category.labels as Category[], this.scores(this.category, x)),
-      severities: this.severity ? this.rank(this.severity.labels as Severity[], this.scores(this.severity, x)) : [],
+      categories: this.rank(this.category.labels as Category[], pc),
+      category: this.category.labels[this.decideHead(this.category, pc, x)] as Category,
+      severities: ps && this.severity ? this.rank(this.severity.labels as Severity[], ps) : [],
+      severity: ps && this.severity ? (this.severity.labels[this.decideHead(this.severity, ps, x)] as Severity) : null,
     };
   }
 
   classify(raw: string, context: ClassificationContext = {}): Classification {
     const p = this.predict(typeof raw === 'string' ? raw : '');
     const best = p.categories[0];
-    let category: Category = best ? best.label : 'other';
-    const modelSeverity: Severity = p.severities[0]?.label ?? 'general';
-    const probabilityOf = (c: Category) => p.categories.find((x) => x.label === c)?.probability ?? 0;
+    let category: Category = p.category ?? 'other';
+
     const outcome = applyRules({
       text: p.text,
       traditional: p.traditional,
       category,
-      severity: modelSeverity,
-      safetyProbability: probabilityOf('safety'),
+      severity: p.severity ?? 'general',
+      safetyProbability: probabilityIn(p.categories, 'safety'),
       isRepeat: context.isRepeat === true,
+      findings: p.findings,
     });
     category = outcome.category;
     let candidates: CategoryCandidate[];
@@ -148,9 +214,16 @@ export class TrainedClassifier implements Classifier {
         ...this.prior.filter((c) => c.label !== category).slice(0, 2).map((c) => ({ category: c.label, probability: c.probability })),
       ];
     } else {
-      confidence = probabilityOf(category);
-      const top = p.categories.slice(0, 3).map((c) => ({ category: c.label, probability: c.probability }));
-      candidates = top.some((c) => c.category === category) ? top : [{ category, probability: confidence }, ...top.slice(0, 2)];
+      confidence = probabilityIn(p.categories, category);
+      candidates = [];
+      let included = false;
+      for (let k = 0; k < 3 && k < p.categories.length; k++) {
+        const c = p.categories[k] as LabelProbability<Category>;
+        candidates.push({ category: c.label, probability: c.probability });
+        if (c.label === category) included = true;
+      }
+      // a category set by a rule (safety) comes first when the model did not rank it in its top 3
+      if (!included) candidates = [{ category, probability: confidence }, ...candidates.slice(0, 2)];
     }
     return {
       category,
@@ -162,6 +235,11 @@ export class TrainedClassifier implements Classifier {
       modelVersion: this.version,
     };
   }
+}
+
+function probabilityIn(list: readonly LabelProbability<Category>[], c: Category): number {
+  for (const x of list) if (x.label === c) return x.probability;
+  return 0;
 }
 
 /** Load a model directory (default: the shipped nlp-models/default). Throws ModelFileError when unreadable. */

@@ -13,12 +13,13 @@ import type { Config } from '../config/schema';
 import { ComplaintService } from '../domain/complaint-service';
 import type { Classifier } from '../domain/classification';
 import { systemClock, type Clock } from '../domain/ports';
-import { createLogger, pathOnly } from '../logging/logger';
+import { createLogger, pathOnly, safeError } from '../logging/logger';
 import { PolicySlaPlanner } from '../sla/sla-planner';
 import { MongoAuditLog } from '../store/audit-log';
 import { openDatabase, type Database } from '../store/database';
 import { MongoIdempotencyStore } from '../store/mongo-idempotency';
 import { MongoLookupGuard } from '../store/mongo-lookup-guard';
+import { MongoFeedbackStore } from '../store/mongo-feedback';
 import { MongoOutbox } from '../store/mongo-outbox';
 import { MongoTicketRepository } from '../store/mongo-ticket-repository';
 import { errorMiddleware, notFoundHandler, rejectOperatorKeys, requireJson } from './http-error';
@@ -88,6 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       outbox: new MongoOutbox(conn),
       idempotency: new MongoIdempotencyStore(conn),
       lookupGuard: new MongoLookupGuard(conn, config.LOOKUP_MAX_FAILURES),
+      feedback: new MongoFeedbackStore(conn),
       classifier,
       sla,
       clock,
@@ -106,6 +108,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const metrics = createMetrics();
   const app = buildApp({ config, logger, metrics, complaints, database });
+
+  // Give the database a moment so the first requests do not meet a 503; if it is still away
+  // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
+  const connected = await Promise.race([database.ready.then(() => true), delay(config.DB_TIMEOUT_MS).then(() => false)]);
+  if (!connected) logger.warn({ db: database.displayUri }, 'database not reachable yet: serving 503 until it is');
 
   const server = http.createServer(app);
   const sockets = new Set<Socket>();
@@ -156,6 +163,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return { app, server, url, port, config, logger, database, complaints, metrics, stop };
 }
 
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
 const DEV_CONTACT_SECRET = 'complaint-desk-development-contact-key';
 
 export function buildApp(deps: { config: Config; logger: Logger; metrics: Metrics; complaints: ComplaintService; database: Database }): Express {
@@ -170,6 +181,7 @@ export function buildApp(deps: { config: Config; logger: Logger; metrics: Metric
       serializers: {
         req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: safeError,
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(pathOnly(req.url)) },

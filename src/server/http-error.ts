@@ -29,6 +29,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   'ticket.already_claimed': 409,
   'ticket.concurrent_change': 409,
   'ticket.lookup_locked': 429,
+  'idempotency.key_reused': 422,
+  'idempotency.in_progress': 409,
   'store.unavailable': 503,
 };
 
@@ -79,7 +81,8 @@ function publicDetails(err: DomainError): Record<string, unknown> | undefined {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'route.not_found', `No route for ${req.method} ${req.path}.`));
+  // `req.path` is relative to the mount point (`/api/nope` → `/nope` under app.use('/api')): name the full path, without the query.
+  next(new HttpError(404, 'route.not_found', `No route for ${req.method} ${`${req.baseUrl}${req.path}` || '/'}.`));
 };
 
 /** Refuse JSON whose keys start with `$` or contain `.`: never let them near a query. */

@@ -56,11 +56,20 @@ export function metricsMiddleware(m: Metrics): RequestHandler {
   return (req, res, next) => {
     const end = m.httpDuration.startTimer();
     res.on('finish', () => {
-      const matched = res.locals.route as string | undefined;
-      const route = matched ?? (res.statusCode === 404 ? 'unmatched' : req.path);
+      // Never the raw path: requests refused before reaching a route (415, bad JSON, forbidden keys
+      // under /api/complaints/<anything>) would otherwise put ticket numbers and arbitrary client
+      // text into label values, one new time series per distinct URL.
+      const matched = (res.locals.route as string | undefined) ?? appRoutePattern(req);
+      const route = matched ?? 'unmatched';
       m.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       end({ method: req.method, route });
     });
     next();
   };
+}
+
+/** Pattern of an app-level route (`/healthz`, `/metrics`, ...) that handled the request, if any. */
+function appRoutePattern(req: { route?: { path?: unknown } }): string | undefined {
+  const path = req.route?.path;
+  return typeof path === 'string' ? path : undefined;
 }

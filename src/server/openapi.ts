@@ -9,8 +9,17 @@ function requestSchema(): Record<string, unknown> {
   delete schema.$schema;
   const props = schema.properties as Record<string, Record<string, unknown>>;
   props.occurredAt = { type: 'string', format: 'date-time', description: 'When it happened (ISO 8601)' };
+  // The zod refine (a phone or an e-mail) has no JSON Schema form of its own: state it here.
+  const customer = props.customer;
+  if (customer) {
+    customer.anyOf = [{ required: ['phone'] }, { required: ['email'] }];
+    customer.description = 'Needs a phone or an e-mail address (or both).';
+  }
   return schema;
 }
+
+/** Same rule as ComplaintService's check of the Idempotency-Key header. */
+const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_.:-]{8,128}$';
 
 const error = {
   type: 'object',
@@ -62,8 +71,8 @@ export function openApiDocument(): Record<string, unknown> {
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              description: 'Repeat a request with the same key to get the same ticket instead of a second one (8–128 characters).',
-              schema: { type: 'string', minLength: 8, maxLength: 128 },
+              description: 'Repeat a request with the same key to get the same ticket instead of a second one (8–128 letters, digits, _ . : or -).',
+              schema: { type: 'string', minLength: 8, maxLength: 128, pattern: IDEMPOTENCY_KEY_PATTERN },
             },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ComplaintInput' } } } },

@@ -11,7 +11,7 @@
 import crypto from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import type { AuditEntryInput, AuditLog } from '../domain/ports';
-import { GroupCommitQueue, type Outcome } from './group-commit';
+import { GroupCommitQueue, type Outcome } from '../domain/group-commit';
 import { firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
 import { supportModels } from './models/support-models';
 
@@ -66,7 +66,17 @@ export function hashEntry(e: Omit<AuditRecord, '_id' | 'hash'>, secret?: string)
 export class MongoAuditLog implements AuditLog {
   private readonly model: Model<Record<string, unknown>>;
   private head: { seq: number; hash: string } | null = null;
-  private readonly queue = new GroupCommitQueue<AuditEntryInput, void>((batch) => this.flush(batch));
+  private readonly queue = new GroupCommitQueue<AuditEntryInput[], void>(async (batches) => {
+    const flat = batches.flat();
+    const outcomes = await this.flush(flat);
+    let at = 0;
+    return batches.map((b) => {
+      const mine = outcomes.slice(at, at + b.length);
+      at += b.length;
+      const failed = mine.find((o) => !o.ok);
+      return failed ?? { ok: true, value: undefined };
+    });
+  });
 
   constructor(
     conn: Connection,
@@ -75,16 +85,18 @@ export class MongoAuditLog implements AuditLog {
     this.model = supportModels(conn).Audit;
   }
 
-  append(entry: AuditEntryInput): Promise<void> {
-    return this.queue.push(entry);
+  append(entries: AuditEntryInput[]): Promise<void> {
+    return entries.length ? this.queue.push(entries) : Promise.resolve();
   }
 
   private async flush(batch: AuditEntryInput[]): Promise<Outcome<void>[]> {
     const outcomes: Outcome<void>[] = batch.map(() => ({ ok: true, value: undefined }));
     let remaining = batch.map((entry, i) => ({ entry, i }));
+    /** An entry known to exist after a lost race: the head is searched from there, not from the start. */
+    let known: { seq: number; hash: string } | undefined;
     for (let attempt = 0; remaining.length > 0; attempt++) {
       try {
-        const head = this.head ?? (await this.findHead());
+        const head = this.head ?? (await this.findHead(known));
         const records = this.chain(head, remaining.map((r) => r.entry));
         try {
           await this.model.insertMany(records, { ordered: true });
@@ -97,10 +109,12 @@ export class MongoAuditLog implements AuditLog {
           const prev = failedAt > 0 ? records[failedAt - 1]! : null;
           this.head = prev ? { seq: prev.seq, hash: prev.hash } : head;
           const clash = records[failedAt]!;
-          const taken = await this.model.findOne({ _id: clash._id }, { key: 1 }).lean<{ key: string }>();
+          const taken = await this.model.findOne({ _id: clash._id }, { key: 1, hash: 1 }).lean<{ key: string; hash: string }>();
           if (taken) {
-            // Another writer appended at this sequence: learn the head again.
+            // Another writer appended at this sequence: learn the head again, searching onwards
+            // from the entry that beat us (a search from the start lets a busy writer stay ahead).
             this.head = null;
+            known = { seq: clash.seq, hash: taken.hash };
             remaining = remaining.slice(failedAt);
           } else {
             // The sequence was free, so the key was the duplicate: that entry is already in the log.
@@ -142,18 +156,23 @@ export class MongoAuditLog implements AuditLog {
     });
   }
 
-  /** The last entry, found by galloping over `_id` lookups (sequences have no gaps). */
-  private async findHead(): Promise<{ seq: number; hash: string }> {
+  /**
+   * The last entry, found by galloping over `_id` lookups (sequences have no gaps), starting
+   * after `from` (an entry known to exist, e.g. the one that beat us) or at the start of the log.
+   */
+  private async findHead(from: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH }): Promise<{ seq: number; hash: string }> {
     const get = (seq: number) => this.model.findOne({ _id: auditId(seq) }, { hash: 1 }).lean<{ hash: string }>();
-    let lo = 0;
-    let loHash = GENESIS_HASH;
-    let hi = 1;
+    let lo = from.seq;
+    let loHash = from.hash;
+    let step = 1;
+    let hi = lo + step;
     for (;;) {
       const doc = await get(hi);
       if (!doc) break;
       lo = hi;
       loHash = doc.hash;
-      hi *= 2;
+      step *= 2;
+      hi = lo + step;
     }
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);

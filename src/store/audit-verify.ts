@@ -3,7 +3,7 @@
  */
 import type { Connection } from 'mongoose';
 import { supportModels } from './models/support-models';
-import { GENESIS_HASH, hashEntry, type AuditRecord } from './audit-log';
+import { GENESIS_HASH, auditId, hashEntry, type AuditRecord } from './audit-log';
 
 export type AuditProblemKind = 'edited' | 'removed' | 'reordered' | 'head_mismatch';
 
@@ -36,6 +36,15 @@ export async function verifyAuditChain(
     count++;
     const seq = Number(e.seq);
     const idSeq = Number(e._id);
+    if (!Number.isSafeInteger(idSeq) || idSeq < 1 || String(e._id) !== auditId(idSeq)) {
+      // Not an id the audit log writes (e.g. a document slipped in among the entries).
+      return fail({
+        kind: 'reordered',
+        seq: prev.seq + 1,
+        key: typeof e.key === 'string' ? e.key : null,
+        message: `a foreign document (id ${JSON.stringify(String(e._id))}) sits after entry ${prev.seq}: it was not written by the audit log`,
+      });
+    }
     if (seq !== idSeq) {
       return fail({ kind: 'reordered', seq: idSeq, key: e.key, message: `entry ${idSeq} holds sequence ${seq}: entries were reordered` });
     }
@@ -65,14 +74,25 @@ export async function verifyAuditChain(
         message: `entry ${seq} (${e.action} ${e.entity?.id ?? ''}) does not follow entry ${prev.seq}: an entry before it was replaced, removed or reordered`,
       });
     }
+    const anchor = options.expectHead;
+    if (anchor && seq === anchor.seq && e.hash !== anchor.hash) {
+      // The anchor is a head recorded earlier: the chain may have grown since, but the entry at
+      // the anchor's sequence must still carry the anchored hash, or everything up to it was rebuilt.
+      return fail({
+        kind: 'head_mismatch',
+        seq,
+        key: e.key,
+        message: `entry ${seq} does not match the anchor ${anchor.seq}:${anchor.hash.slice(0, 12)}…: the chain up to it was rewritten`,
+      });
+    }
     prev = { seq, hash: e.hash };
   }
-  if (options.expectHead && (prev.seq < options.expectHead.seq || (prev.seq === options.expectHead.seq && prev.hash !== options.expectHead.hash))) {
+  if (options.expectHead && prev.seq < options.expectHead.seq) {
     return fail({
       kind: 'head_mismatch',
       seq: options.expectHead.seq,
       key: null,
-      message: `the chain ends at ${prev.seq} but the anchor says ${options.expectHead.seq} (${options.expectHead.hash.slice(0, 12)}…): entries at the end were removed or rewritten`,
+      message: `the chain ends at ${prev.seq} but the anchor says ${options.expectHead.seq} (${options.expectHead.hash.slice(0, 12)}…): entries at the end were removed`,
     });
   }
   return { ok: true, entries: count, head: count ? prev : null, problem: null };

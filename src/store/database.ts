@@ -10,10 +10,12 @@ import { redactUri } from '../logging/logger';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db';
 import { ticketModel } from './models/ticket-model';
 import { supportModels } from './models/support-models';
+import { feedbackModel } from './mongo-feedback';
 
 export interface DatabaseSettings {
   uri?: string | undefined;
-  dbName: string;
+  /** Explicit database name; else the one in the URI; else `complaints`. */
+  dbName?: string | undefined;
   dataDir: string;
   embeddedPort: number;
   timeoutMs: number;
@@ -34,6 +36,18 @@ export interface Database {
 export async function openDatabase(settings: DatabaseSettings, logger: Logger): Promise<Database> {
   let embedded: EmbeddedDb | null = null;
   let closing = false;
+  // Waits that close() can cut short, so a closed database never keeps the process alive.
+  const waits = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        waits.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      waits.add(done);
+    });
   let uri = settings.uri;
 
   if (!uri) {
@@ -70,11 +84,12 @@ export async function openDatabase(settings: DatabaseSettings, logger: Logger): 
   conn.on('reconnected', () => logger.info('database reconnected'));
 
   const displayUri = redactUri(uri);
+  const dbName = resolveDbName(settings.uri, settings.dbName);
   const ready = (async () => {
     for (let attempt = 0; !closing; attempt++) {
       try {
         await conn.openUri(uri, {
-          dbName: settings.dbName,
+          dbName,
           bufferCommands: false,
           autoIndex: false,
           autoCreate: false,
@@ -82,7 +97,7 @@ export async function openDatabase(settings: DatabaseSettings, logger: Logger): 
           maxPoolSize: 20,
         });
         await createIndexes(conn);
-        logger.info({ uri: displayUri, db: settings.dbName }, 'database connected');
+        logger.info({ uri: displayUri, db: dbName }, 'database connected');
         return;
       } catch (err) {
         const wait = Math.min(1000 * 2 ** attempt, 15_000);
@@ -109,20 +124,26 @@ export async function openDatabase(settings: DatabaseSettings, logger: Logger): 
     },
     async close() {
       closing = true;
+      for (const wake of [...waits]) wake();
       await conn.close().catch(() => undefined);
       await (embedded as EmbeddedDb | null)?.stop();
     },
   };
 }
 
-/** Create every collection's indexes (explicitly, once, instead of mongoose's background autoIndex). */
-export async function createIndexes(conn: Connection): Promise<void> {
-  const models = [ticketModel(conn), ...Object.values(supportModels(conn))];
-  for (const m of models) await m.createIndexes();
+export const DEFAULT_DB_NAME = 'complaints';
+
+/** MONGODB_DB when set, else the database named in the URI's path, else `complaints`. */
+export function resolveDbName(uri: string | undefined, explicit: string | undefined): string {
+  if (explicit) return explicit;
+  const path = uri ? /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri)?.[1] : undefined;
+  return path ? decodeURIComponent(path) : DEFAULT_DB_NAME;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Create every collection's indexes (explicitly, once, instead of mongoose's background autoIndex). */
+export async function createIndexes(conn: Connection): Promise<void> {
+  const models = [ticketModel(conn), ...Object.values(supportModels(conn)), feedbackModel(conn)];
+  for (const m of models) await m.createIndexes();
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -55,8 +55,8 @@ function userCacheDir(): string {
   return path.join(base, 'complaint-desk');
 }
 
-function goAvailable(): boolean {
-  const r = spawnSync('go', ['version'], { stdio: 'ignore' });
+function commandWorks(command: string): boolean {
+  const r = spawnSync(command, ['version'], { stdio: 'ignore' });
   return r.status === 0;
 }
 
@@ -68,25 +68,38 @@ function copyAtomically(from: string, to: string): void {
   fs.renameSync(tmp, to);
 }
 
+export interface BinaryLocation {
+  /** Where the built binary lives in the clone (ignored by git). */
+  binDir?: string;
+  /** Per-user cache shared by clones on this machine. */
+  cacheDir?: string;
+  /** The Go command. */
+  go?: string;
+}
+
 /**
  * Path to a built embedded-db binary, building it if needed. Throws
  * EmbeddedDbUnavailableError with one clear sentence when it cannot be had.
  */
-export function ensureEmbeddedDbBinary(notify: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): string {
+export async function ensureEmbeddedDbBinary(
+  notify: (m: string) => void = (m) => process.stderr.write(`${m}\n`),
+  where: BinaryLocation = {},
+): Promise<string> {
   const name = `embedded-db-${embeddedDbSourceHash()}`;
-  const local = path.join(sourceDir(), 'bin', name);
+  const local = path.join(where.binDir ?? path.join(sourceDir(), 'bin'), name);
   if (fs.existsSync(local)) return local;
 
-  const cached = path.join(userCacheDir(), name);
+  const cached = path.join(where.cacheDir ?? userCacheDir(), name);
   if (fs.existsSync(cached)) {
     copyAtomically(cached, local);
     return local;
   }
 
-  if (!goAvailable()) {
+  const go = where.go ?? 'go';
+  if (!commandWorks(go)) {
     throw new EmbeddedDbUnavailableError(
       'No database configured: set MONGODB_URI to a MongoDB server (e.g. mongodb://127.0.0.1:27017/complaints), ' +
-        'or install Go 1.22+ (https://go.dev/dl/) so the embedded FerretDB database can be built.',
+        'or install Go 1.22 or newer (https://go.dev/dl/) so the embedded FerretDB database can be built.',
     );
   }
 
@@ -97,15 +110,21 @@ export function ensureEmbeddedDbBinary(notify: (m: string) => void = (m) => proc
   const tmp = `${local}.${process.pid}.building`;
   fs.mkdirSync(path.dirname(local), { recursive: true });
   const started = Date.now();
-  const r = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], {
-    cwd: sourceDir(),
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CGO_ENABLED: '0' },
+  const ticker = setInterval(() => notify(`…still building the embedded database (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(go, ['build', '-trimpath', '-o', tmp, '.'], {
+      cwd: sourceDir(),
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, CGO_ENABLED: '0' },
+    });
+    child.on('error', () => resolve(-1));
+    child.on('exit', (c) => resolve(c));
   });
-  if (r.status !== 0) {
+  clearInterval(ticker);
+  if (code !== 0) {
     fs.rmSync(tmp, { force: true });
     throw new EmbeddedDbUnavailableError(
-      `Building the embedded database failed (go build exited with ${r.status ?? r.signal}); ` +
+      `Building the embedded database failed (go build exited with ${code}); ` +
         'check that the Go module proxy is reachable, or set MONGODB_URI to a MongoDB server.',
     );
   }
@@ -134,7 +153,7 @@ export function freePort(): Promise<number> {
 
 /** Start the embedded database as a child process and wait until it accepts connections. */
 export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<EmbeddedDb> {
-  const binary = ensureEmbeddedDbBinary(opts.notify);
+  const binary = await ensureEmbeddedDbBinary(opts.notify);
   const port = opts.port && opts.port > 0 ? opts.port : await freePort();
   fs.mkdirSync(opts.dataDir, { recursive: true });
 

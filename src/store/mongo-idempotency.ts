@@ -14,17 +14,17 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     this.model = supportModels(conn).Idempotency;
   }
 
-  async claim(key: string, now: Date): Promise<IdempotencyClaim> {
+  async claim(key: string, now: Date, fingerprint: string): Promise<IdempotencyClaim> {
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
-          await this.model.create({ _id: key, number: null, createdAt: now });
+          await this.model.create({ _id: key, number: null, fingerprint, createdAt: now });
           return { state: 'claimed' };
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
         }
-        const doc = await this.model.findOne({ _id: key }).lean<{ number: string | null; createdAt: Date }>();
-        if (doc?.number) return { state: 'done', number: doc.number };
+        const doc = await this.model.findOne({ _id: key }).lean<{ number: string | null; fingerprint?: string; createdAt: Date }>();
+        if (doc?.number) return { state: 'done', number: doc.number, fingerprint: doc.fingerprint ?? null };
         if (doc && now.getTime() - new Date(doc.createdAt).getTime() < STALE_AFTER_MS) return { state: 'in_progress' };
         // Stale or just released: delete (atomic by _id) and try to claim once more.
         await this.model.deleteOne({ _id: key });

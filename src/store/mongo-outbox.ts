@@ -2,7 +2,7 @@
 import type { Connection, Model } from 'mongoose';
 import type { DomainEvent } from '../domain/events';
 import type { Outbox } from '../domain/ports';
-import { GroupCommitQueue, type Outcome } from './group-commit';
+import { GroupCommitQueue, type Outcome } from '../domain/group-commit';
 import { isDuplicateKey, translateStoreError } from './mongo-errors';
 import { supportModels } from './models/support-models';
 
@@ -20,28 +20,56 @@ export class MongoOutbox implements Outbox {
 
   private async flush(batch: DomainEvent[][]): Promise<Outcome<void>[]> {
     const now = new Date();
-    const docs = batch.flat().map((e) => ({
-      _id: e.id,
-      type: e.type,
-      ticketNumber: e.ticketNumber,
-      ticketVersion: e.ticketVersion,
-      at: e.at,
-      data: e.data,
-      createdAt: now,
-    }));
+    const outcomes: Outcome<void>[] = batch.map(() => ({ ok: true, value: undefined }));
+    const docs: Record<string, unknown>[] = [];
+    const writing: number[] = [];
+    for (const [i, events] of batch.entries()) {
+      const mine = events.map((e) => ({
+        _id: e.id,
+        type: e.type,
+        ticketNumber: e.ticketNumber,
+        ticketVersion: e.ticketVersion,
+        at: e.at,
+        data: e.data,
+        createdAt: now,
+      }));
+      // An unordered insertMany silently skips documents that fail validation: check them here,
+      // so a caller whose event cannot be stored hears about it (and only that caller).
+      const invalid = await firstValidationError(mine.map((d) => new this.model(d)));
+      if (invalid) {
+        outcomes[i] = { ok: false, error: invalid };
+        continue;
+      }
+      docs.push(...mine);
+      writing.push(i);
+    }
+    if (docs.length === 0) return outcomes;
     try {
-      await this.model.insertMany(docs, { ordered: false });
+      await this.model.insertMany(docs, { ordered: false, throwOnValidationError: true });
     } catch (err) {
       const writeErrors = (err as { writeErrors?: Array<{ code?: number }> }).writeErrors;
       const onlyDuplicates = isDuplicateKey(err) && (!writeErrors || writeErrors.every((w) => w.code === 11000));
       if (!onlyDuplicates) {
+        let error: unknown = err;
         try {
           translateStoreError(err);
         } catch (e) {
-          return batch.map(() => ({ ok: false, error: e }));
+          error = e;
         }
+        for (const i of writing) outcomes[i] = { ok: false, error };
       }
     }
-    return batch.map(() => ({ ok: true, value: undefined }));
+    return outcomes;
   }
+}
+
+async function firstValidationError(docs: Array<{ validate(): Promise<void> }>): Promise<unknown> {
+  for (const d of docs) {
+    try {
+      await d.validate();
+    } catch (err) {
+      return err;
+    }
+  }
+  return null;
 }

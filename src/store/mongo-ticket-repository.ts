@@ -13,21 +13,19 @@
  * after the change, so a writer that died before updating the ticket is rolled forward.
  */
 import type { Connection } from 'mongoose';
-import type { JournalEntry, TicketChange, TicketJournal, TicketRepository } from '../domain/ports';
+import type { CustomerTicketNote, JournalEntry, NumberedInsert, TicketChange, TicketJournal, TicketRepository } from '../domain/ports';
 import type { EventType } from '../domain/events';
 import { formatTicketNumber, type Ticket } from '../domain/ticket';
 import type { Category } from '../domain/taxonomy';
-import { GroupCommitQueue, type Outcome } from './group-commit';
+import { GroupCommitQueue, type Outcome } from '../domain/group-commit';
 import { firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
 import { ticketModel, type TicketModel } from './models/ticket-model';
 import { supportModels, type SupportModels } from './models/support-models';
 
-interface NumberRequest {
-  year: number;
-  build: (number: string, seq: number) => Ticket;
-}
+type NumberRequest = NumberedInsert;
 
 const MAX_SEQ = 999_999;
+const BULK_CHUNK = 50;
 /** A journal entry whose ticket has not caught up after this long is rolled forward. */
 const ROLL_FORWARD_AFTER_MS = 5_000;
 
@@ -45,15 +43,25 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
   private readonly tickets: TicketModel;
   private readonly models: SupportModels;
   private readonly lastSeq = new Map<number, number>();
-  private readonly queue = new GroupCommitQueue<NumberRequest, Ticket>((batch) => this.insertBatch(batch));
+  /** Numbering is serialised per process (one ordered batch at a time); instances race safely via the unique `_id`. */
+  private readonly queue = new GroupCommitQueue<NumberRequest[], Outcome<Ticket>[]>(async (batches) => {
+    const flat = batches.flat();
+    const outcomes = await this.insertBatch(flat);
+    let at = 0;
+    return batches.map((b) => {
+      const mine = outcomes.slice(at, at + b.length);
+      at += b.length;
+      return { ok: true, value: mine };
+    });
+  });
 
   constructor(conn: Connection) {
     this.tickets = ticketModel(conn);
     this.models = supportModels(conn);
   }
 
-  insertNumbered(year: number, build: (number: string, seq: number) => Ticket): Promise<Ticket> {
-    return this.queue.push({ year, build });
+  insertNumbered(requests: NumberedInsert[]): Promise<Outcome<Ticket>[]> {
+    return requests.length ? this.queue.push(requests) : Promise.resolve([]);
   }
 
   async get(number: string): Promise<Ticket | null> {
@@ -105,19 +113,49 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
     await this.tickets.replaceOne({ _id: number }, event.after);
   }
 
-  async findRecentByCustomer(customerKey: string, category: Category, since: Date): Promise<{ number: string; at: Date } | null> {
+  async lastTicketOf(customerKey: string, category: Category): Promise<{ number: string; at: Date } | null> {
     try {
       const doc = await this.models.CustomerRecent.findOne({ _id: `${customerKey}:${category}` }).lean<{ number: string; at: Date }>();
-      return doc && doc.at >= since ? { number: doc.number, at: doc.at } : null;
+      return doc ? { number: doc.number, at: doc.at } : null;
     } catch (err) {
       return translateStoreError(err);
     }
   }
 
-  async rememberCustomerTicket(customerKey: string, category: Category, number: string, at: Date): Promise<void> {
+  /**
+   * Last writer wins, which is the right answer for "most recent". New customers are inserted
+   * (cheap, batched); known ones replaced. Upserts are the dearest write on FerretDB, and one
+   * bulk update touching the same `_id` 100 times never returns there (measured), so entries
+   * are reduced to one per key and written in chunks of 50.
+   */
+  async rememberCustomerTickets(entries: CustomerTicketNote[]): Promise<void> {
+    const latest = new Map<string, CustomerTicketNote & { _id: string }>();
+    for (const e of entries) {
+      const _id = `${e.customerKey}:${e.category}`;
+      const prev = latest.get(_id);
+      if (!prev || prev.at <= e.at) latest.set(_id, { ...e, known: e.known || !!prev, _id });
+    }
+    const all = [...latest.values()];
+    const doc = (e: { _id: string; number: string; at: Date }) => ({ _id: e._id, number: e.number, at: e.at });
     try {
-      // Last writer wins, which is the right answer for "most recent".
-      await this.models.CustomerRecent.replaceOne({ _id: `${customerKey}:${category}` }, { number, at }, { upsert: true });
+      const fresh = all.filter((e) => !e.known);
+      const replace = all.filter((e) => e.known);
+      if (fresh.length) {
+        try {
+          await this.models.CustomerRecent.insertMany(fresh.map(doc), { ordered: false });
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          // Another instance recorded one of these customers first: replace those instead.
+          const failed = new Set(((err as { writeErrors?: Array<{ index: number }> }).writeErrors ?? []).map((w) => w.index));
+          replace.push(...fresh.filter((_, i) => failed.has(i) || failed.size === 0));
+        }
+      }
+      for (let i = 0; i < replace.length; i += BULK_CHUNK) {
+        await this.models.CustomerRecent.bulkWrite(
+          replace.slice(i, i + BULK_CHUNK).map((e) => ({ replaceOne: { filter: { _id: e._id }, replacement: doc(e), upsert: true } })),
+          { ordered: true },
+        );
+      }
     } catch (err) {
       translateStoreError(err);
     }
@@ -125,47 +163,52 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
 
   // ---- journal -----------------------------------------------------------------------------
 
-  async recordFiling(entry: JournalEntry): Promise<void> {
-    try {
-      await this.models.TicketEvent.create(journalToDoc(entry));
-    } catch (err) {
-      if (!isDuplicateKey(err)) translateStoreError(err);
-    }
-  }
-
   async entry(number: string, version: number): Promise<JournalEntry | null> {
     try {
-      const doc = await this.models.TicketEvent.findOne({ _id: `${number}:${version}` }).lean<Record<string, unknown>>();
-      return doc ? docToJournal(doc) : null;
+      if (version >= 2) {
+        const doc = await this.models.TicketEvent.findOne({ _id: `${number}:${version}` }).lean<Record<string, unknown>>();
+        return doc ? docToJournal(doc) : null;
+      }
+      if (version !== 1) return null;
+      // The filing is not journalled (the ticket insert is its commit); its audit entry holds the state.
+      const audit = await this.models.Audit.findOne({ key: `${number}:1` }).lean<{ at: Date; after: string; actor: { kind: string; id: string } }>();
+      if (!audit) return null;
+      return { number, version: 1, at: audit.at, after: JSON.parse(audit.after) as Ticket, events: [], actor: audit.actor, action: 'file' };
     } catch (err) {
       return translateStoreError(err);
     }
   }
 
-  async since(since: Date, limit: number): Promise<JournalEntry[]> {
-    try {
-      const docs = await this.models.TicketEvent.find({ at: { $gte: since } })
-        .sort({ at: 1 })
-        .limit(limit)
-        .lean<Record<string, unknown>[]>();
-      return docs.map(docToJournal);
-    } catch (err) {
-      return translateStoreError(err);
-    }
-  }
-
-  async filingsWithoutEntry(since: Date, limit: number): Promise<Ticket[]> {
+  async unsettledFilings(since: Date, limit: number): Promise<Ticket[]> {
     try {
       const docs = await this.tickets.find({ createdAt: { $gte: since } }).sort({ createdAt: 1 }).limit(limit).lean<Record<string, unknown>[]>();
-      const missing: Ticket[] = [];
+      const out: Ticket[] = [];
       for (const doc of docs) {
-        const has = await this.models.TicketEvent.findOne({ _id: `${String(doc._id)}:1` }, { _id: 1 }).lean();
-        if (!has) missing.push(docToTicket(doc));
+        if (!(await this.inOutbox(`${String(doc._id)}:1:ticket.filed`))) out.push(docToTicket(doc));
       }
-      return missing;
+      return out;
     } catch (err) {
       return translateStoreError(err);
     }
+  }
+
+  async unsettledChanges(since: Date, limit: number): Promise<JournalEntry[]> {
+    try {
+      const docs = await this.models.TicketEvent.find({ at: { $gte: since } }).sort({ at: 1 }).limit(limit).lean<Record<string, unknown>[]>();
+      const out: JournalEntry[] = [];
+      for (const doc of docs) {
+        const e = docToJournal(doc);
+        const last = e.events[e.events.length - 1];
+        if (!last || !(await this.inOutbox(`${e.number}:${e.version}:${last}`))) out.push(e);
+      }
+      return out;
+    } catch (err) {
+      return translateStoreError(err);
+    }
+  }
+
+  private async inOutbox(id: string): Promise<boolean> {
+    return (await this.models.Outbox.findOne({ _id: id }, { _id: 1 }).lean()) !== null;
   }
 
   // ---- numbering ---------------------------------------------------------------------------
@@ -254,19 +297,6 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
     this.lastSeq.set(year, lo);
     return lo;
   }
-}
-
-function journalToDoc(e: JournalEntry): Record<string, unknown> {
-  return {
-    _id: `${e.number}:${e.version}`,
-    number: e.number,
-    version: e.version,
-    at: e.at,
-    after: ticketToDoc(e.after),
-    events: e.events,
-    actor: e.actor,
-    action: e.action,
-  };
 }
 
 function docToJournal(doc: Record<string, unknown>): JournalEntry {

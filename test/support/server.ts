@@ -25,7 +25,6 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     MONGODB_URI: testServerUri(),
     MONGODB_DB: dbName,
     DB_TIMEOUT_MS: '3000',
-    CLASSIFIER: 'keyword',
     ...env,
   });
   const handle = await startServer(config, { logger: options.logger ?? pino({ level: 'silent' }), sweepIntervalMs: 0, ...options });
@@ -51,7 +50,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     post: (path, body, headers) => call('POST', path, body, headers),
     get: (path, headers) => call('GET', path, undefined, headers),
     async stop() {
-      await handle.database.conn.dropDatabase().catch(() => undefined);
+      // Drop the database only if this server created it (a second instance shares the first one's).
+      if (!env.MONGODB_DB) await handle.database.conn.dropDatabase().catch(() => undefined);
       await handle.stop();
     },
   };

@@ -63,6 +63,8 @@ const idempotencySchema = new Schema(
   {
     _id: { type: String, required: true },
     number: { type: String, default: null },
+    /** SHA-256 of the request body: the same key with another body is refused. */
+    fingerprint: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
   { collection: 'idempotency_keys', versionKey: false },

@@ -4,7 +4,9 @@
  * Items are flushed in arrival order and batches never overlap, so a flush can assume it is
  * the only writer of its kind in this process.
  */
-export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+import type { Outcome } from './ports';
+
+export type { Outcome };
 
 interface Pending<T, R> {
   item: T;

@@ -1,0 +1,96 @@
+/**
+ * Filing throughput through the service's own code (validation, classification, repeat check,
+ * SLA, numbering, journal, audit chain, outbox) against raw mongoose insertOne of a
+ * ticket-sized document into the same server, in the same run, at the same concurrency.
+ */
+import mongoose from 'mongoose';
+import pino from 'pino';
+import { ComplaintService } from '../../src/domain/complaint-service';
+import { systemClock } from '../../src/domain/ports';
+import { KeywordBaselineClassifier } from '../../src/nlp/keyword-baseline-classifier';
+import { PolicySlaPlanner } from '../../src/sla/sla-planner';
+import { MongoAuditLog } from '../../src/store/audit-log';
+import { createIndexes } from '../../src/store/database';
+import { MongoIdempotencyStore } from '../../src/store/mongo-idempotency';
+import { MongoLookupGuard } from '../../src/store/mongo-lookup-guard';
+import { MongoFeedbackStore } from '../../src/store/mongo-feedback';
+import { MongoOutbox } from '../../src/store/mongo-outbox';
+import { MongoTicketRepository } from '../../src/store/mongo-ticket-repository';
+import type { Classifier } from '../../src/domain/classification';
+
+export interface FilingBenchResult {
+  concurrency: number;
+  count: number;
+  rawPerSec: number;
+  servicePerSec: number;
+  ratio: number;
+}
+
+const TEXTS = [
+  '我在你们网店买的电饭煲用了三天就坏了，订单号 2026112012345678，要求退货退款',
+  'My broadband has been down for three days and nobody answers the support line.',
+  '客服态度太差了，打了五次电话都被挂断，我要投诉到12315',
+  'I was charged twice for order #A-20261120-7781, $49.99 each time. Please refund one.',
+];
+
+async function timeIt(count: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await op(next++);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return count / seconds;
+}
+
+export async function benchFiling(uri: string, opts: { count: number; concurrency: number[]; classifier?: Classifier }): Promise<FilingBenchResult[]> {
+  const results: FilingBenchResult[] = [];
+  for (const concurrency of opts.concurrency) {
+    const dbName = `bench_${concurrency}_${Date.now()}`;
+    const conn = await mongoose.createConnection(uri, { dbName, bufferCommands: false, autoIndex: false, maxPoolSize: 20 }).asPromise();
+    try {
+      await createIndexes(conn);
+      const repo = new MongoTicketRepository(conn);
+      const service = new ComplaintService(
+        {
+          tickets: repo,
+          journal: repo,
+          audit: new MongoAuditLog(conn),
+          outbox: new MongoOutbox(conn),
+          idempotency: new MongoIdempotencyStore(conn),
+          lookupGuard: new MongoLookupGuard(conn, 5),
+          feedback: new MongoFeedbackStore(conn),
+          classifier: opts.classifier ?? new KeywordBaselineClassifier(),
+          sla: PolicySlaPlanner.fromSettings({ preset: 'service', timeZone: 'Asia/Shanghai', region: 'CN' }),
+          clock: systemClock,
+          logger: pino({ level: 'silent' }),
+        },
+        { timeZone: 'Asia/Shanghai', confidenceThreshold: 0.5, recurrenceWindowDays: 30, contactHashSecret: 'bench-secret-0123456789' },
+      );
+      const body = (i: number) => ({
+        description: `${TEXTS[i % TEXTS.length]} (${i})`,
+        customer: { name: 'Bench', phone: `1380000${String(i).padStart(4, '0')}` },
+        orderId: `B-${i}`,
+        desiredRemedy: 'refund',
+      });
+
+      // Baseline: what one ticket-sized document costs to insert with mongoose, nothing else.
+      const Raw = conn.model('RawBench', new mongoose.Schema({ _id: String }, { strict: false, collection: 'raw_bench', versionKey: false }));
+      const sample = (await service.file(body(-1), { actor: { kind: 'api', id: 'bench' } })).ticket;
+      const rawDoc = (i: number) => ({ ...sample, number: undefined, _id: `raw-${concurrency}-${i}`, description: body(i).description });
+
+      // Warm up both paths, then measure.
+      await timeIt(50, concurrency, (i) => Raw.insertOne(rawDoc(100000 + i)));
+      await timeIt(50, concurrency, (i) => service.file(body(100000 + i), { actor: { kind: 'api', id: 'bench' } }));
+      const rawPerSec = await timeIt(opts.count, concurrency, (i) => Raw.insertOne(rawDoc(i)));
+      const servicePerSec = await timeIt(opts.count, concurrency, (i) => service.file(body(i), { actor: { kind: 'api', id: 'bench' } }));
+      results.push({ concurrency, count: opts.count, rawPerSec, servicePerSec, ratio: servicePerSec / rawPerSec });
+    } finally {
+      await conn.dropDatabase().catch(() => undefined);
+      await conn.close();
+    }
+  }
+  return results;
+}

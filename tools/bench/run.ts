@@ -1,0 +1,85 @@
+/**
+ * `npm run bench`: every benchmark, each as a ratio against a baseline measured in the same
+ * run, written to docs/BENCHMARKS.md with the machine and date. Uses MONGODB_URI when set,
+ * else starts the embedded database in a temp folder.
+ */
+process.env.DOTENV_CONFIG_QUIET ??= 'true';
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedDb } from '../../src/store/embedded-db';
+import { redactUri } from '../../src/logging/logger';
+import { benchFiling } from './filing-bench';
+
+interface Section {
+  title: string;
+  markdown: string;
+}
+
+function machine(db: string): string {
+  const cpus = os.cpus();
+  return [
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
+    `- Node ${process.version}; database: ${db}`,
+    `- Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (shared machines are noisy: compare the ratios, not the absolute figures)`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.env.BENCH_COUNT ?? 1000);
+  const dir = process.env.MONGODB_URI ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-db-'));
+  const embedded = dir ? await startEmbeddedDb({ dataDir: dir, port: 0 }) : null;
+  const uri = process.env.MONGODB_URI ?? embedded!.uri;
+  const dbLabel = embedded ? 'embedded FerretDB 1.24 (SQLite backend)' : redactUri(uri);
+  const sections: Section[] = [];
+  try {
+    console.log(`filing benchmark: ${count} filings per run against ${dbLabel}`);
+    const filing = await benchFiling(uri, { count, concurrency: [1, 16, 64] });
+    sections.push({
+      title: 'Filing throughput',
+      markdown: [
+        'Filing through the service’s own code (`ComplaintService.file`: validation, classification, repeat check, SLA deadlines,',
+        'gap-free numbering, journal, audit chain, outbox) against raw mongoose `insertOne` of a ticket-sized document into the',
+        `same server, same run, same concurrency. ${count} operations each after a warm-up. Target: ratio ≥ 0.5×.`,
+        '',
+        '| concurrency | raw insertOne /s | filing /s | ratio |',
+        '|---:|---:|---:|---:|',
+        ...filing.map((r) => `| ${r.concurrency} | ${r.rawPerSec.toFixed(0)} | ${r.servicePerSec.toFixed(0)} | **${r.ratio.toFixed(2)}×** |`),
+      ].join('\n'),
+    });
+    for (const r of filing) console.log(`  concurrency ${r.concurrency}: raw ${r.rawPerSec.toFixed(0)}/s, filing ${r.servicePerSec.toFixed(0)}/s, ratio ${r.ratio.toFixed(2)}`);
+
+    const nlpBench = path.join(__dirname, 'nlp-bench.ts');
+    if (fs.existsSync(nlpBench)) {
+      const mod = (await import(nlpBench)) as { benchNlpMarkdown?: () => Promise<string> };
+      if (mod.benchNlpMarkdown) {
+        console.log('classifier benchmark');
+        sections.push({ title: 'Classifier', markdown: await mod.benchNlpMarkdown() });
+      }
+    }
+  } finally {
+    await embedded?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const out = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (tools/bench/run.ts). Every figure is stated against a baseline measured in the same run.',
+    '',
+    machine(dbLabel),
+    '',
+    ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '']),
+  ].join('\n');
+  const file = path.join(__dirname, '../../docs/BENCHMARKS.md');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, out);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
