@@ -25,6 +25,7 @@ import { GroupCommitQueue } from './group-commit';
 import type {
   AuditEntryInput,
   AuditLog,
+  ChangeObserver,
   Classifier,
   Clock,
   CoreLogger,
@@ -63,6 +64,7 @@ export interface ComplaintServiceDeps {
   sla: SlaPlanner;
   clock: Clock;
   logger: CoreLogger;
+  observer?: ChangeObserver;
 }
 
 export interface ComplaintServiceOptions {
@@ -245,7 +247,10 @@ export class ComplaintService {
       outcomes[positions[k]!] = o;
       if (o.ok) filed.push(o.value);
     });
-    if (filed.length) await this.settleFilings(filed, (t) => known.get(t.number) ?? true);
+    if (filed.length) {
+      await this.settleFilings(filed, (t) => known.get(t.number) ?? true);
+      this.notify(filed.map(filingEntry));
+    }
     return outcomes;
   }
 
@@ -363,7 +368,9 @@ export class ComplaintService {
         action,
       });
       if (committed) {
-        await this.settle(before, { number, version: after.version, at: after.updatedAt, after, events, actor: input.actor, action });
+        const entry: JournalEntry = { number, version: after.version, at: after.updatedAt, after, events, actor: input.actor, action };
+        await this.settle(before, entry);
+        this.notify([entry]);
         return after;
       }
     }
@@ -407,6 +414,7 @@ export class ComplaintService {
       const committed = await this.deps.tickets.applyChange({ number, expectedVersion: before.version, after, events: entry.events, actor, action: 'reclassify' });
       if (!committed) continue;
       await this.settle(before, entry);
+      this.notify([entry]);
       if (decider !== 'api') {
         await this.withRetry(number, () =>
           this.deps.feedback.record({
@@ -526,6 +534,16 @@ export class ComplaintService {
     const audited = await this.withRetry(entry.number, () => this.deps.audit.append([auditEntry(before, entry)]));
     if (!audited) return false;
     return this.withRetry(entry.number, () => this.deps.outbox.add(eventsOf(entry)));
+  }
+
+  private notify(entries: JournalEntry[]): void {
+    for (const e of entries) {
+      try {
+        this.deps.observer?.committed(e);
+      } catch (err) {
+        this.deps.logger.warn({ err, ticket: e.number }, 'change observer failed');
+      }
+    }
   }
 
   /**

@@ -126,6 +126,11 @@ export interface FeedbackStore {
   all(): AsyncIterable<FeedbackExample>;
 }
 
+/** Told about every committed change (after its effects), e.g. to count it in metrics. Must not throw. */
+export interface ChangeObserver {
+  committed(entry: JournalEntry): void;
+}
+
 /** Small logging port, so the core does not depend on a logging library. */
 export interface CoreLogger {
   info(obj: object, msg?: string): void;

@@ -3,6 +3,7 @@
  * tokenise, and append the detectors' signal tokens when the model uses them.
  */
 import type { FeatureSpace, SparseVector } from './features';
+import type { Featurizer } from './featurizer';
 import { detect, type Findings, signalTokens } from './rules';
 import { type Lexicon, type PreparedText, prepareText, type TokenizerOptions, type TokenizerSettings, tokenizeInto, tokenizePrepared } from './tokenizer';
 
@@ -44,5 +45,17 @@ export function analyzeToVector(raw: unknown, options: TokenizerOptions & { sign
   if (options.signals) for (const t of signalTokens(findings)) sink.add(t);
   return { prepared, findings, vector: sink.finish() };
 }
+
+/**
+ * analyzeToVector through a model's compiled Featurizer (the same vector; the classifier's hot path).
+ * The vector views the featurizer's buffers: it is valid until the featurizer's next call.
+ */
+export function analyzeFast(raw: unknown, signals: boolean, featurizer: Featurizer): VectorAnalysis {
+  const prepared = prepareText(raw);
+  const findings = detect(prepared.normalized, prepared.traditional);
+  return { prepared, findings, vector: featurizer.vectorize(prepared.withPlaceholders, signals ? signalTokens(findings) : NO_TOKENS) };
+}
+
+const NO_TOKENS: readonly string[] = [];
 
 export { optionsOf as tokenizerOptionsOf };

@@ -16,7 +16,8 @@ import { FeatureSpace, type SparseVector } from './features';
 import { type LinearHead, decodeFloat32, dequantizeWeights, type ModelFile, type ModelHead, readModelFile } from './model-file';
 import { decide, type Priority } from './decision';
 import { softmaxInPlace, softmaxLogits, type SoftmaxWeights } from './models/softmax';
-import { analyzeToVector, tokenizerOptionsOf } from './pipeline';
+import { Featurizer } from './featurizer';
+import { analyzeFast, tokenizerOptionsOf } from './pipeline';
 import { applyRules, type Findings } from './rules';
 import { createLexicon, type TokenizerOptions } from './tokenizer';
 
@@ -109,6 +110,7 @@ export class TrainedClassifier implements Classifier {
   readonly model: Readonly<Omit<ModelFile, 'vocabulary' | 'idf' | 'lexicon' | 'category' | 'severity'>>;
   readonly heads: { category: HeadSummary; severity: HeadSummary | null };
   private readonly features: FeatureSpace;
+  private readonly featurizer: Featurizer;
   private readonly signalFeature: Uint8Array;
   private readonly options: TokenizerOptions & { signals: boolean };
   private readonly category: RuntimeHead;
@@ -122,6 +124,7 @@ export class TrainedClassifier implements Classifier {
     this.features = new FeatureSpace(file.vocabulary, decodeFloat32(file.idf, dim));
     this.signalFeature = Uint8Array.from(file.vocabulary, (t) => (t.startsWith('!') ? 1 : 0));
     this.options = { ...tokenizerOptionsOf(file.tokenizer, createLexicon(file.lexicon)), signals: file.tokenizer.signals };
+    this.featurizer = new Featurizer(this.features, this.options);
     this.category = runtimeHead(file.category, dim);
     this.severity = file.severity ? runtimeHead(file.severity, dim) : null;
     this.version = file.version;
@@ -171,22 +174,26 @@ export class TrainedClassifier implements Classifier {
 
   /** The model's calibrated probabilities and decisions, without the rules. */
   predict(raw: string): ModelPrediction {
-    const a = analyzeToVector(raw, this.options, this.features);
-    const base = { text: a.prepared.normalized, traditional: a.prepared.traditional, findings: a.findings };
+    const a = analyzeFast(raw, this.options.signals, this.featurizer);
     const x = a.vector;
     // Signal tokens alone (no word of the text is known) are not enough to decide a category.
     let known = false;
     for (let n = 0; n < x.indices.length && !known; n++) known = !this.signalFeature[x.indices[n] as number];
-    if (!known) return { ...base, features: 0, categories: [], category: null, severities: [], severity: null };
+    // (object literals with every field, not spreads: they keep one fast object shape)
+    if (!known) {
+      return { text: a.prepared.normalized, traditional: a.prepared.traditional, features: 0, categories: [], category: null, severities: [], severity: null, findings: a.findings };
+    }
     const pc = this.scores(this.category, x);
     const ps = this.severity ? this.scores(this.severity, x) : null;
     return {
-      ...base,
+      text: a.prepared.normalized,
+      traditional: a.prepared.traditional,
       features: x.indices.length,
       categories: this.rank(this.category.labels as Category[], pc),
       category: this.category.labels[this.decideHead(this.category, pc, x)] as Category,
       severities: ps && this.severity ? this.rank(this.severity.labels as Severity[], ps) : [],
       severity: ps && this.severity ? (this.severity.labels[this.decideHead(this.severity, ps, x)] as Severity) : null,
+      findings: a.findings,
     };
   }
 

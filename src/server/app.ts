@@ -23,7 +23,7 @@ import { MongoFeedbackStore } from '../store/mongo-feedback';
 import { MongoOutbox } from '../store/mongo-outbox';
 import { MongoTicketRepository } from '../store/mongo-ticket-repository';
 import { errorMiddleware, notFoundHandler, rejectOperatorKeys, requireJson } from './http-error';
-import { createMetrics, metricsMiddleware, type Metrics } from './metrics';
+import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { complaintsRouter } from './routes/complaints';
 import { loadClassifier } from './classifier-factory';
@@ -81,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   const conn = database.conn;
   const repository = new MongoTicketRepository(conn);
+  const metrics = createMetrics();
   const complaints = new ComplaintService(
     {
       tickets: repository,
@@ -94,6 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       sla,
       clock,
       logger,
+      observer: metricsObserver(metrics),
     },
     {
       timeZone: config.SLA_TIMEZONE,
@@ -106,7 +108,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.warn('CONTACT_HASH_SECRET is not set: repeat detection uses a built-in key; set a long random value');
   }
 
-  const metrics = createMetrics();
   const app = buildApp({ config, logger, metrics, complaints, database });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
@@ -210,7 +211,7 @@ export function buildApp(deps: { config: Config; logger: Logger; metrics: Metric
     requireJson,
     express.json({ limit: config.API_BODY_LIMIT, strict: true, type: 'application/json' }),
     rejectOperatorKeys,
-    complaintsRouter(complaints, metrics),
+    complaintsRouter(complaints),
   );
   app.use('/api', notFoundHandler);
   app.use(notFoundHandler);

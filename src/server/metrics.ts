@@ -1,6 +1,7 @@
 /** Prometheus metrics (prom-client): process defaults, HTTP requests, tickets. */
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
+import type { ChangeObserver } from '../domain/ports';
 
 export interface Metrics {
   registry: client.Registry;
@@ -37,11 +38,22 @@ export function createMetrics(): Metrics {
     }),
     ticketTransitions: new client.Counter({
       name: 'complaint_desk_ticket_transitions_total',
-      help: 'Ticket state changes by action',
+      help: 'Ticket changes by action (claim, resolve, reclassify, …)',
       labelNames: ['action'],
       registers: [registry],
     }),
     dbUp: new client.Gauge({ name: 'complaint_desk_database_up', help: '1 when the database answered the last readiness check', registers: [registry] }),
+  };
+}
+
+/** Counts what the core commits, whatever the channel (REST, chat, Slack). */
+export function metricsObserver(m: Metrics): ChangeObserver {
+  return {
+    committed(entry) {
+      const t = entry.after;
+      if (entry.action === 'file') m.ticketsFiled.inc({ category: t.category, severity: t.severity, channel: t.channel });
+      else m.ticketTransitions.inc({ action: entry.action });
+    },
   };
 }
 

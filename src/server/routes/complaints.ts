@@ -4,10 +4,9 @@ import type { ComplaintService } from '../../domain/complaint-service';
 import { parseTicketNumber } from '../../domain/ticket';
 import { HttpError } from '../http-error';
 import { recordRoute } from '../metrics';
-import type { Metrics } from '../metrics';
 import { filedView, ticketView } from '../views';
 
-export function complaintsRouter(service: ComplaintService, metrics: Metrics): Router {
+export function complaintsRouter(service: ComplaintService): Router {
   const router = Router();
 
   router.post('/', recordRoute, async (req, res) => {
@@ -16,10 +15,6 @@ export function complaintsRouter(service: ComplaintService, metrics: Metrics): R
     }
     const idempotencyKey = req.get('Idempotency-Key') ?? undefined;
     const result = await service.file(req.body, { actor: { kind: 'api', id: 'rest' }, idempotencyKey });
-    if (!result.replayed) {
-      const t = result.ticket;
-      metrics.ticketsFiled.inc({ category: t.category, severity: t.severity, channel: t.channel });
-    }
     res.status(result.replayed ? 200 : 201).location(`/api/complaints/${result.ticket.number}`).json(filedView(result));
   });
 

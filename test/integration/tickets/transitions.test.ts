@@ -55,6 +55,10 @@ describe('ticket transitions', () => {
     expect(journal.map((e) => e.version).sort()).toEqual([2, 3, 4, 5, 6, 7, 8]);
     const audited = await a.database.conn.collection('audit_log').find({ 'entity.id': n }).toArray();
     expect(audited.map((e) => e.key).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((v) => `${n}:${v}`));
+    // Changes made through the core (not HTTP) are counted in the metrics all the same.
+    const metrics = String((await a.get('/metrics')).body);
+    expect(metrics).toMatch(/complaint_desk_ticket_transitions_total\{action="claim"\} 2/);
+    expect(metrics).toMatch(/complaint_desk_ticket_transitions_total\{action="close"\} 1/);
   });
 
   it('when an action is not allowed, then a typed error says so and nothing changes', async () => {
