@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from './config/load-config';
 import { startServer } from './server/app';
 import { EmbeddedDbUnavailableError } from './store/embedded-db';
 import { ClassifierUnavailableError } from './server/classifier-factory';
+import { TaxonomyFileError } from './domain/taxonomy-config';
+import { SlaPolicyError, CalendarFileError } from './sla';
 
 async function main(): Promise<void> {
   let config;
@@ -22,7 +24,13 @@ async function main(): Promise<void> {
   try {
     handle = await startServer(config);
   } catch (err) {
-    if (err instanceof EmbeddedDbUnavailableError || err instanceof ClassifierUnavailableError) {
+    if (
+      err instanceof EmbeddedDbUnavailableError ||
+      err instanceof ClassifierUnavailableError ||
+      err instanceof TaxonomyFileError ||
+      err instanceof SlaPolicyError ||
+      err instanceof CalendarFileError
+    ) {
       console.error(err.message);
       process.exit(1);
     }

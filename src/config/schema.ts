@@ -52,6 +52,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLA_CALENDAR_REGION: { description: 'Holiday calendar region (files <REGION>-<YEAR>.json)' },
   SLA_CALENDAR_DIR: { description: 'Extra folder of holiday calendar files (added to the shipped ones)', example: './calendars' },
   SLA_BUSINESS_HOURS: { description: 'Optional business hours, HH:MM-HH:MM; empty means whole working days', example: '09:00-18:00' },
+  TAXONOMY_FILE: { description: 'Optional JSON file renaming/describing categories and severities (zh, en)', example: './taxonomy.json' },
   CLASSIFIER: { description: 'model (trained model in CLASSIFIER_MODEL_DIR) or keyword (simple keyword baseline)' },
   CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
   CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this (calibrated) confidence the customer is asked to pick the category; 0.6 asks about 1 in 9 (see nlp-models/EVAL.md)' },
@@ -96,6 +97,7 @@ export const configSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'must look like 09:00-18:00' })
     .optional(),
+  TAXONOMY_FILE: z.string().min(1).optional(),
   CLASSIFIER: z.enum(['model', 'keyword'], { message: 'must be model or keyword' }).default('model'),
   CLASSIFIER_MODEL_DIR: z.string().min(1).default('nlp-models/default'),
   CLASSIFIER_CONFIDENCE_THRESHOLD: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' }).default(0.6),

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
 import { ComplaintService } from '../domain/complaint-service';
 import type { Classifier } from '../domain/classification';
+import { loadTaxonomy, type Taxonomy } from '../domain/taxonomy-config';
 import { systemClock, type Clock } from '../domain/ports';
 import { createLogger, pathOnly, safeError } from '../logging/logger';
 import { PolicySlaPlanner } from '../sla/sla-planner';
@@ -68,6 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.warn({ years: uncovered, region: config.SLA_CALENDAR_REGION }, 'no holiday calendar for these years: working days fall back to Monday–Friday');
   }
   const classifier = options.classifier ?? loadClassifier(config, logger);
+  const taxonomy = loadTaxonomy(config.TAXONOMY_FILE);
 
   const database = await openDatabase(
     {
@@ -108,7 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.warn('CONTACT_HASH_SECRET is not set: repeat detection uses a built-in key; set a long random value');
   }
 
-  const app = buildApp({ config, logger, metrics, complaints, database });
+  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
   // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
@@ -170,8 +172,15 @@ function delay(ms: number): Promise<void> {
 
 const DEV_CONTACT_SECRET = 'complaint-desk-development-contact-key';
 
-export function buildApp(deps: { config: Config; logger: Logger; metrics: Metrics; complaints: ComplaintService; database: Database }): Express {
-  const { config, logger, metrics, complaints, database } = deps;
+export function buildApp(deps: {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  complaints: ComplaintService;
+  database: Database;
+  taxonomy: Taxonomy;
+}): Express {
+  const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -211,7 +220,7 @@ export function buildApp(deps: { config: Config; logger: Logger; metrics: Metric
     requireJson,
     express.json({ limit: config.API_BODY_LIMIT, strict: true, type: 'application/json' }),
     rejectOperatorKeys,
-    complaintsRouter(complaints),
+    complaintsRouter(complaints, taxonomy),
   );
   app.use('/api', notFoundHandler);
   app.use(notFoundHandler);

@@ -2,7 +2,7 @@
 import type { FileResult } from '../domain/complaint-service';
 import { maskContact, maskName } from '../domain/mask';
 import type { Ticket, TicketDeadline } from '../domain/ticket';
-import { CATEGORY_LABELS, SEVERITY_LABELS } from '../domain/taxonomy';
+import type { Taxonomy } from '../domain/taxonomy-config';
 
 function deadlines(list: TicketDeadline[]): Record<string, unknown> {
   return Object.fromEntries(
@@ -10,14 +10,15 @@ function deadlines(list: TicketDeadline[]): Record<string, unknown> {
   );
 }
 
-function summary(t: Ticket) {
+function summary(t: Ticket, tx: Taxonomy) {
+  const category = tx.categories[t.category];
   return {
     number: t.number,
     status: t.status,
     category: t.category,
-    categoryLabel: { zh: CATEGORY_LABELS[t.category].zh, en: CATEGORY_LABELS[t.category].en },
+    categoryLabel: { zh: category.zh, en: category.en },
     severity: t.severity,
-    severityLabel: SEVERITY_LABELS[t.severity],
+    severityLabel: { zh: tx.severities[t.severity].zh, en: tx.severities[t.severity].en },
     channel: t.channel,
     language: t.language,
     createdAt: t.createdAt,
@@ -25,10 +26,10 @@ function summary(t: Ticket) {
   };
 }
 
-export function filedView(r: FileResult) {
+export function filedView(r: FileResult, tx: Taxonomy) {
   const t = r.ticket;
   return {
-    ...summary(t),
+    ...summary(t, tx),
     lookupCode: r.lookupCode,
     replayed: r.replayed,
     classification: {
@@ -45,9 +46,9 @@ export function filedView(r: FileResult) {
   };
 }
 
-export function ticketView(t: Ticket) {
+export function ticketView(t: Ticket, tx: Taxonomy) {
   return {
-    ...summary(t),
+    ...summary(t, tx),
     updatedAt: t.updatedAt,
     customer: { name: t.customer.name ? maskName(t.customer.name) : null, contact: maskContact(t.customer.contact) },
     description: t.description,

@@ -100,6 +100,17 @@ describe('npm start (the service process)', () => {
     expect(err).toMatch(/SLA_PRESET: must be service, telecom or ecommerce/);
   });
 
+  it('when the taxonomy file is broken, then the start stops with one line naming the file', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tx-')), 'taxonomy.json');
+    fs.writeFileSync(file, JSON.stringify({ categories: { shipping: { en: 'Shipping' } } }));
+    const child = spawn(tsx, ['src/main.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', TAXONOMY_FILE: file, DATA_DIR: dataDir } });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    expect(await exitCode(child)).toBe(1);
+    expect(err).toContain(`TAXONOMY_FILE ${file}`);
+    expect(err).toMatch(/shipping/);
+  });
+
   it('when neither Go nor a built database nor MONGODB_URI is available, then one sentence says what to install or set', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-go-'));
     const attempt = ensureEmbeddedDbBinary(() => undefined, { binDir: path.join(empty, 'bin'), cacheDir: path.join(empty, 'cache'), go: path.join(empty, 'no-such-go') });

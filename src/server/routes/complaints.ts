@@ -1,12 +1,13 @@
 /** REST edge for hotlines, e-mail gateways and phone agents. Thin: parse, one use case, map. */
 import { Router } from 'express';
 import type { ComplaintService } from '../../domain/complaint-service';
+import type { Taxonomy } from '../../domain/taxonomy-config';
 import { parseTicketNumber } from '../../domain/ticket';
 import { HttpError } from '../http-error';
 import { recordRoute } from '../metrics';
 import { filedView, ticketView } from '../views';
 
-export function complaintsRouter(service: ComplaintService): Router {
+export function complaintsRouter(service: ComplaintService, taxonomy: Taxonomy): Router {
   const router = Router();
 
   router.post('/', recordRoute, async (req, res) => {
@@ -15,7 +16,7 @@ export function complaintsRouter(service: ComplaintService): Router {
     }
     const idempotencyKey = req.get('Idempotency-Key') ?? undefined;
     const result = await service.file(req.body, { actor: { kind: 'api', id: 'rest' }, idempotencyKey });
-    res.status(result.replayed ? 200 : 201).location(`/api/complaints/${result.ticket.number}`).json(filedView(result));
+    res.status(result.replayed ? 200 : 201).location(`/api/complaints/${result.ticket.number}`).json(filedView(result, taxonomy));
   });
 
   router.get('/:number', recordRoute, async (req, res) => {
@@ -30,7 +31,7 @@ export function complaintsRouter(service: ComplaintService): Router {
     }
     const ticket = await service.lookup(number, { code, last4 });
     res.setHeader('Cache-Control', 'no-store');
-    res.json(ticketView(ticket));
+    res.json(ticketView(ticket, taxonomy));
   });
 
   return router;

@@ -227,3 +227,21 @@ describe('GET /api/complaints/:number', () => {
     expect(JSON.stringify(res.body)).not.toContain('only.mail.customer');
   });
 });
+
+describe('taxonomy words from TAXONOMY_FILE', () => {
+  it('when a deployment renames a category, then API answers use its words', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tx-')), 'taxonomy.json');
+    fs.writeFileSync(file, JSON.stringify({ categories: { billing: { zh: '收费争议', en: 'Charges' } } }));
+    const s = await startTestServer({ TAXONOMY_FILE: file });
+    try {
+      const r = await s.post('/api/complaints', complaintBody({ category: 'billing' }));
+      expect(r.body.categoryLabel).toEqual({ zh: '收费争议', en: 'Charges' });
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
