@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import type { AuditEntryInput, AuditLog } from '../domain/ports';
 import { GroupCommitQueue, type Outcome } from '../domain/group-commit';
-import { firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
+import { asStoreError, firstWriteErrorIndex, isDuplicateKey } from './mongo-errors';
 import { supportModels } from './models/support-models';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -123,12 +123,7 @@ export class MongoAuditLog implements AuditLog {
         }
       } catch (err) {
         this.head = null;
-        let error: unknown = err;
-        try {
-          translateStoreError(err);
-        } catch (e) {
-          error = e;
-        }
+        const error = asStoreError(err);
         for (const r of remaining) outcomes[r.i] = { ok: false, error };
         return outcomes;
       }

@@ -44,8 +44,12 @@ export function isUnavailable(err: unknown): boolean {
   );
 }
 
+/** Database outages as the domain's StoreUnavailableError; other errors unchanged. */
+export function asStoreError(err: unknown): unknown {
+  return isUnavailable(err) && !(err instanceof StoreUnavailableError) ? new StoreUnavailableError(err) : err;
+}
+
 /** Re-throw database outages as the domain's StoreUnavailableError; other errors unchanged. */
 export function translateStoreError(err: unknown): never {
-  if (isUnavailable(err) && !(err instanceof StoreUnavailableError)) throw new StoreUnavailableError(err);
-  throw err;
+  throw asStoreError(err);
 }

@@ -3,7 +3,7 @@ import type { Connection, Model } from 'mongoose';
 import type { DomainEvent } from '../domain/events';
 import type { Outbox } from '../domain/ports';
 import { GroupCommitQueue, type Outcome } from '../domain/group-commit';
-import { isDuplicateKey, translateStoreError } from './mongo-errors';
+import { asStoreError, isDuplicateKey } from './mongo-errors';
 import { supportModels } from './models/support-models';
 
 export class MongoOutbox implements Outbox {
@@ -50,12 +50,7 @@ export class MongoOutbox implements Outbox {
       const writeErrors = (err as { writeErrors?: Array<{ code?: number }> }).writeErrors;
       const onlyDuplicates = isDuplicateKey(err) && (!writeErrors || writeErrors.every((w) => w.code === 11000));
       if (!onlyDuplicates) {
-        let error: unknown = err;
-        try {
-          translateStoreError(err);
-        } catch (e) {
-          error = e;
-        }
+        const error = asStoreError(err);
         for (const i of writing) outcomes[i] = { ok: false, error };
       }
     }

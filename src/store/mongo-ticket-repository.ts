@@ -18,7 +18,7 @@ import type { EventType } from '../domain/events';
 import { formatTicketNumber, type Ticket } from '../domain/ticket';
 import type { Category } from '../domain/taxonomy';
 import { GroupCommitQueue, type Outcome } from '../domain/group-commit';
-import { firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
+import { asStoreError, firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
 import { ticketModel, type TicketModel } from './models/ticket-model';
 import { supportModels, type SupportModels } from './models/support-models';
 
@@ -311,11 +311,3 @@ function docToJournal(doc: Record<string, unknown>): JournalEntry {
   };
 }
 
-function asStoreError(err: unknown): unknown {
-  try {
-    translateStoreError(err);
-  } catch (e) {
-    return e;
-  }
-  return err;
-}
