@@ -11,10 +11,11 @@
  *     calibration, confirmation threshold, severity with and without the rules, safety;
  *  4. throughput, load time and size.
  */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { CATEGORIES, SEVERITIES } from '../../src/domain/taxonomy';
+import { type Category, CATEGORIES, SEVERITIES } from '../../src/domain/taxonomy';
 import { expectedCalibrationError, reliabilityTable } from '../../src/nlp/calibration';
 import { DatasetError, type Example, type LabelMapping, loadExamples, loadLabelMapping } from '../../src/nlp/dataset';
 import { buildFeatureSpace } from '../../src/nlp/features';
@@ -26,11 +27,51 @@ import { argmax } from '../../src/nlp/models/softmax';
 import { analyzeText } from '../../src/nlp/pipeline';
 import { stratifiedSplit } from '../../src/nlp/random';
 import { baselineTokens, createLexicon } from '../../src/nlp/tokenizer';
-import { CONFIRMATION_THRESHOLD, loadModel, TrainedClassifier } from '../../src/nlp/trained-classifier';
+import { CONFIRMATION_THRESHOLD, loadModel, type ModelPrediction, TrainedClassifier } from '../../src/nlp/trained-classifier';
+import { applyRules } from '../../src/nlp/rules';
 import { prepareCorpus, splitHoldout, trainModel } from '../../src/nlp/training';
 import { lastValue, numberValue, parseArgs, UsageError } from './cli-args';
 import { DEFAULT_MODEL_DIR, displayPath, EVAL_REPORT, projectDataFiles, realDataFiles } from './paths';
-import { measureLoad, measureThroughput } from './perf';
+import { measureLoad, measureRounds, measureThroughput, median } from './perf';
+
+/**
+ * `major` before the context rules, for the comparison in section 3: measured on 2026-11-23 with the
+ * previous rules and signals, on the same data files (3,676 examples) and the same held-out split
+ * (771 examples, 101 of them major), the model trained by the same `npm run train`.
+ */
+const SEVERITY_BEFORE = {
+  date: '2026-11-23',
+  rulesAlone: { precision: 0.816, recall: 0.703 },
+  model: { precision: 0.39, recall: 0.98 },
+  withRules: { precision: 0.384, recall: 0.98 },
+  note: [
+    '"Before" is the previous rules on the same data and held-out split (cross-validated detector threshold 0.068 at precision 0.393; safety',
+    'precision 0.858, recall 0.990). Since then: harm words after a negation or in a hypothesis are near misses (没有人受伤, 差一点就起火,',
+    '不然就烧起来了, could have been seriously hurt, afraid of an electrical fire); medical care (住院, 急诊, hospital, ambulance) is harm',
+    'only when the text also reports harm or a hazard or gives a cause (吃了…住院, after eating…hospital), never in bills or insurance',
+    '(理赔住院, the ambulance bill), and otherwise only a `!medical` signal; harmless senses are excluded (打不着火, 手机中毒, 漆起泡,',
+    'fire exit, the rice burns, my eyes hurt); queues and audiences are not many people affected (前面还有五十多人, 整个公司都知道了, 200',
+    'people were in the line); more injuries are recognised (broken collarbone, whiplash, 磕破, 缝咗); and the model gets signals for',
+    'vulnerable people, vehicle faults while driving and serious legal consequences (`!vulnerable`, `!vehicle`, `!legal`). On the',
+    'training part the rules alone went from precision 0.763 / recall 0.734 to 0.863 / 0.786 (harm words: 0.74 → 0.88 of their hits',
+    'labelled major; many people: 0.78 → 0.90), and the detector threshold needed for 95 % recall stayed about the same (0.070, cv',
+    'precision 0.427): most false `major` now come from that recall-first threshold, on complaints the writers labelled `important`',
+    'although they read like the `major` ones (near misses with brakes, collectors threatening the family).',
+  ].join('\n'),
+};
+
+/** Cold start in fresh processes (load-time.ts): milliseconds to import the classifier and to load the model. */
+function coldLoad(modelDir: string, runs: number): { importMs: number; loadMs: number }[] {
+  const script = path.join(__dirname, 'load-time.ts');
+  const out: { importMs: number; loadMs: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, [...process.execArgv, script, modelDir], { encoding: 'utf8', env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
+    const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) return [];
+    out.push(JSON.parse(line) as { importMs: number; loadMs: number });
+  }
+  return out;
+}
 
 const USAGE = 'usage: npm run eval -- [--model DIR] [--data real.csv ...] [--labels mapping.json] [--own own.csv ...] [--out FILE] [--seed 42] [--skip-natural-lr]';
 
@@ -207,6 +248,44 @@ async function main(argv: string[]): Promise<void> {
 
   // 1 + 2: real sets
   const real = loadSets(realFiles, mapping);
+  const own = ownFiles.flatMap((file) => loadExamples(file).examples.map((e) => ({ ...e, file: path.basename(file, '.csv') })));
+
+  // 4: performance, measured first: a process that has trained and run other models (sections 1–2) runs
+  // this classifier ≈ 15 % slower (its code paths have seen other shapes), which a server does not
+  log('throughput…');
+  const ownTexts = own.map((e) => e.text);
+  const perf: (string | number)[][] = [];
+  const lang = (file: string) => (file.startsWith('zh-CN') ? 'zh-CN' : file.startsWith('zh-TW') ? 'zh-TW' : file.startsWith('en') ? 'en' : file);
+  // all languages: the median of interleaved rounds (a shared machine's load varies); the rest: one round each
+  const rounds = ownTexts.length ? measureRounds({ ours: (x: string) => classifier.classify(x) }, ownTexts, { rounds: 7, minMs: 1000 }).ours : null;
+  if (rounds) {
+    const r = rounds.median;
+    perf.push([`project's examples, all languages (median of ${rounds.rounds.length} rounds)`, ownTexts.length, int(r.averageChars), int(r.perSecond), int(r.perCpuSecond)]);
+  }
+  const tp = (name: string, texts: string[]) => {
+    if (!texts.length) return;
+    const t = measureThroughput((x) => classifier.classify(x), texts, 1000);
+    perf.push([name, texts.length, int(t.averageChars), int(t.perSecond), int(t.perCpuSecond)]);
+  };
+  for (const l of ['en', 'zh-CN', 'zh-TW']) tp(`  ${l}`, own.filter((e) => lang(e.file) === l).map((e) => e.text));
+  for (const set of real) tp(`real: ${set.name}`, set.examples.map((e) => e.text));
+  const load = measureLoad(modelDir);
+  const cold = coldLoad(modelDir, 3);
+  const coldMs = cold.length ? median(cold.map((c) => c.importMs + c.loadMs)) : NaN;
+  if (rounds) {
+    const r = rounds.median;
+    targets.push([
+      '≥ 20,000 texts/s on one core (project examples)',
+      `${int(r.perSecond)} /s wall, ${int(r.perCpuSecond)} /s per CPU-second (median of ${rounds.rounds.length} rounds: ${rounds.rounds.map((x) => int(x.perSecond)).join(', ')})`,
+      r.perSecond >= 20_000 ? 'met' : '**not met**',
+    ]);
+  }
+  targets.push([
+    'model load < 1 s',
+    `cold start ${Number.isFinite(coldMs) ? `${coldMs.toFixed(0)} ms` : 'not measured'} (fresh process: import and load); in this process ${load.medianMs.toFixed(0)} ms`,
+    (Number.isFinite(coldMs) ? coldMs : load.firstMs) < 1000 ? 'met' : '**not met**',
+  ]);
+
   const pipelineSections: string[] = [];
   const oodSections: string[] = [];
   for (const set of real) {
@@ -308,7 +387,6 @@ async function main(argv: string[]): Promise<void> {
 
   // 3: own held-out
   log('held-out examples…');
-  const own = ownFiles.flatMap((file) => loadExamples(file).examples.map((e) => ({ ...e, file: path.basename(file, '.csv') })));
   const ownSections: string[] = [];
   if (!meta.holdout) {
     ownSections.push('The model was trained on all its examples (`--holdout 0`): there are no held-out figures.');
@@ -379,6 +457,17 @@ async function main(argv: string[]): Promise<void> {
     const safetyOf = (r: EvaluationReport) => r.perClass.find((c) => c.label === 'safety');
     const majorRules = majorOf(sevRules);
     const safetyRules = safetyOf(catRules);
+    // the rules alone: severity `general` raised by the rules only (category as the ticket gets it)
+    const sevRulesAlone = evaluate(
+      sevTruth,
+      sev.map(({ i }) => {
+        const p = predictions[i] as ModelPrediction;
+        return applyRules({ text: p.text, traditional: p.traditional, category: (decisions[i] as { category: Category }).category, severity: 'general', safetyProbability: 0, findings: p.findings }).severity;
+      }),
+      SEVERITIES,
+    );
+    const majorAlone = majorOf(sevRulesAlone);
+    const majorModel = majorOf(sevModel);
     targets.push(['recall of `safety` with the rules ≥ 0.95', `${f3(safetyRules?.recall ?? NaN)} (precision ${f3(safetyRules?.precision ?? NaN)}, ${safetyRules?.support ?? 0} examples)`, (safetyRules?.recall ?? 0) >= 0.95 ? 'met' : '**not met**']);
     targets.push(['recall of `major` with the rules ≥ 0.95', `${f3(majorRules?.recall ?? NaN)} (precision ${f3(majorRules?.precision ?? NaN)}, ${majorRules?.support ?? 0} examples)`, (majorRules?.recall ?? 0) >= 0.95 ? 'met' : '**not met**']);
 
@@ -445,6 +534,19 @@ async function main(argv: string[]): Promise<void> {
         '',
         `Accuracy: argmax ${f3(sevArgmax.accuracy)}, model ${f3(sevModel.accuracy)}, model + rules ${f3(sevRules.accuracy)}.`,
         '',
+        '`major` by who decides it, now and before the context rules (see the note below the table):',
+        '',
+        table(
+          ['`major` decided by', 'precision', 'recall', `before (${SEVERITY_BEFORE.date}): precision`, 'before: recall'],
+          [
+            ['the rules alone (severity `general` raised by the rules)', f3(majorAlone?.precision ?? NaN), f3(majorAlone?.recall ?? NaN), f3(SEVERITY_BEFORE.rulesAlone.precision), f3(SEVERITY_BEFORE.rulesAlone.recall)],
+            ['the model alone (detector or argmax)', f3(majorModel?.precision ?? NaN), f3(majorModel?.recall ?? NaN), f3(SEVERITY_BEFORE.model.precision), f3(SEVERITY_BEFORE.model.recall)],
+            ['model + rules (what a ticket gets)', f3(majorRules?.precision ?? NaN), f3(majorRules?.recall ?? NaN), f3(SEVERITY_BEFORE.withRules.precision), f3(SEVERITY_BEFORE.withRules.recall)],
+          ],
+        ),
+        '',
+        SEVERITY_BEFORE.note,
+        '',
         '### Safety and rules',
         '',
         table(
@@ -467,25 +569,6 @@ async function main(argv: string[]): Promise<void> {
       ].join('\n'),
     );
   }
-
-  // 4: performance
-  log('throughput…');
-  const ownTexts = own.map((e) => e.text);
-  const perf: (string | number)[][] = [];
-  const tp = (name: string, texts: string[]) => {
-    if (!texts.length) return null;
-    const t = measureThroughput((x) => classifier.classify(x), texts);
-    perf.push([name, texts.length, int(t.averageChars), int(t.perSecond), int(t.perCpuSecond)]);
-    return t;
-  };
-  const all = tp("project's examples, all languages", ownTexts);
-  tp('  en', own.filter((e) => e.file === 'en').map((e) => e.text));
-  tp('  zh-CN', own.filter((e) => e.file === 'zh-CN').map((e) => e.text));
-  tp('  zh-TW', own.filter((e) => e.file === 'zh-TW').map((e) => e.text));
-  for (const set of real) tp(`real: ${set.name}`, set.examples.map((e) => e.text));
-  const load = measureLoad(modelDir);
-  if (all) targets.push(['≥ 20,000 texts/s on one core (project examples)', `${int(all.perSecond)} /s wall, ${int(all.perCpuSecond)} /s per CPU-second`, all.perSecond >= 20_000 ? 'met' : '**not met**']);
-  targets.push(['model load < 1 s', `${load.medianMs.toFixed(0)} ms (first load ${load.firstMs.toFixed(0)} ms)`, load.firstMs < 1000 ? 'met' : '**not met**']);
 
   const cpus = os.cpus();
   md.push(
@@ -531,11 +614,15 @@ async function main(argv: string[]): Promise<void> {
     ...ownSections,
     '## 4. Speed and size',
     '',
-    'One thread, `classify()` with the rules, after a warm-up; texts are repeated round-robin for at least 1.5 s.',
+    'One thread, `classify()` with the rules, after a warm-up; texts are repeated round-robin for at least 1 s per round. The first row',
+    'is the median of several rounds (the machine is shared: single rounds vary by ± 25 %); `npm run bench` compares the same figure',
+    "with natural's BayesClassifier and with the tokenizer alone, measured in the same rounds.",
     '',
     table(['texts', 'distinct', 'average chars', 'texts/s (wall)', 'texts/s per CPU-second'], perf),
     '',
-    `Model file: ${int(load.bytes / 1024)} KB (\`model.json\`); load (read, validate, build indices): median ${load.medianMs.toFixed(0)} ms, first ${load.firstMs.toFixed(0)} ms.`,
+    `Model file: ${int(load.bytes / 1024)} KB (\`model.json\`); load (read, validate, build indices): in a fresh process ${
+      cold.length ? `${median(cold.map((c) => c.loadMs)).toFixed(0)} ms after ${median(cold.map((c) => c.importMs)).toFixed(0)} ms of importing the classifier's modules` : 'not measured'
+    }; in this process median ${load.medianMs.toFixed(0)} ms.`,
     '',
     '## Notes',
     '',

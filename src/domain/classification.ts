@@ -8,6 +8,8 @@ export interface ClassificationReason {
   effect: string;
   /** The matched words (never the whole text). */
   evidence: string[];
+  /** For severity rules: the least severity this rule demands (rules only raise). */
+  floor?: Severity;
 }
 
 export interface CategoryCandidate {

@@ -44,7 +44,6 @@ import { nextStatus, type TicketStatus, type TransitionAction } from './state-ma
 import {
   maxSeverity,
   SEVERITY_RANK,
-  isSeverity,
   type Category,
   type Language,
   type Remedy,
@@ -257,7 +256,7 @@ export class ComplaintService {
   private buildTicket(f: PreparedFiling, number: string, seq: number, recurrenceOf: string | null): Ticket {
     const { input, now } = f;
     const classification = recurrenceOf ? this.deps.classifier.classify(f.text, { isRepeat: true }) : f.classification;
-    const severity = maxSeverity(input.severity ?? classification.severity, ruleFloor(classification));
+    const severity = maxSeverity(maxSeverity(input.severity ?? classification.severity, ruleFloor(classification)), categoryFloor(f.category));
     return {
       number,
       year: Number(number.slice(0, 4)),
@@ -594,16 +593,18 @@ function pickContact(c: { phone?: string; email?: string }): Contact {
   return out;
 }
 
-/** The severity the rules demand (rules only raise), read from the reasons the classifier gave. */
+/** The severity the rules demand (rules only raise), from the reasons the classifier gave. */
 export function ruleFloor(c: Classification): Severity {
   let floor: Severity = 'general';
   for (const r of c.reasons) {
-    // "severity general→major" (raised) or "severity major (already ≥ important)" (held): the floor is the target.
-    const m = /^severity\s+\w+\s*(?:→\s*(\w+)|\(already ≥ (\w+)\))/.exec(r.effect);
-    const target = m?.[1] ?? m?.[2];
-    if (r.rule.startsWith('severity') && isSeverity(target)) floor = maxSeverity(floor, target);
+    if (r.rule.startsWith('severity') && r.floor) floor = maxSeverity(floor, r.floor);
   }
   return floor;
+}
+
+/** DESIGN §2: a safety complaint is at least important, whoever chose the category. */
+export function categoryFloor(category: Category): Severity {
+  return category === 'safety' ? 'important' : 'general';
 }
 
 export function detectLanguage(text: string): Language {

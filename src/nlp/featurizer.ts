@@ -75,8 +75,9 @@ class IntIndex {
   private readonly mask: number;
 
   constructor(entries: readonly (readonly [number, number])[]) {
+    // at most a quarter full: a key that is absent (most bigrams of a text) stops after ≈ 1.4 probes
     let size = 16;
-    while (size < entries.length * 2) size *= 2;
+    while (size < entries.length * 4) size *= 2;
     this.keys = new Int32Array(size);
     this.values = new Int32Array(size);
     this.mask = size - 1;

@@ -41,7 +41,7 @@ export class KeywordBaselineClassifier implements Classifier {
     let severity: Severity = 'general';
     const raise = (rule: string, to: Severity, evidence: string[]) => {
       const next = maxSeverity(severity, to);
-      if (next !== severity) reasons.push({ rule, effect: `severity ${severity}→${next}`, evidence });
+      if (next !== severity) reasons.push({ rule, effect: `severity ${severity}→${next}`, evidence, floor: to });
       severity = next;
     };
     if (category === 'safety') raise('severity.safety_floor', 'important', []);

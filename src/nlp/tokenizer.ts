@@ -205,6 +205,8 @@ const INFO_T2S = 1 << 19;
 const INFO_REGIONAL = 1 << 20;
 const CHAR_INFO = new Uint32Array(0x10000);
 const REGIONAL_FIRST = new Set(Object.keys(REGIONAL_WORDS).map((w) => w.charCodeAt(0)));
+/** First two characters of the regional words: REGIONAL_RE runs only when one of them occurs. */
+const REGIONAL_PAIRS = new Set(Object.keys(REGIONAL_WORDS).map((w) => w.charCodeAt(0) * 0x10000 + w.charCodeAt(1)));
 const MARK_RE = /\p{M}/u;
 const SPACE_RE = /\s/;
 
@@ -251,15 +253,15 @@ const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
  */
 function normalizeFast(text: string): { text: string; traditional: boolean } | null {
   const n = text.length;
-  if (normalizeBuffer.length < n) normalizeBuffer = new Uint16Array(Math.max(n, normalizeBuffer.length * 2));
-  const buf = normalizeBuffer;
-  let len = 0;
   let changed = 0;
   let regional = false;
   let space = false;
+  let started = false;
+  let prev = 0;
   // same: the output is the input; lowerOnly: the output is the input's toLowerCase() (A–Z only changed)
   let same = true;
   let lowerOnly = true;
+  // first pass: can the table do it, and does anything change?
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     let info = CHAR_INFO[c] as number;
@@ -267,21 +269,22 @@ function normalizeFast(text: string): { text: string; traditional: boolean } | n
     if ((info & INFO_SAFE) === 0) {
       // emoji pass through unchanged; other supplementary characters and the rest: reference path
       if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && isEmoji(c, text.charCodeAt(i + 1))) {
-        if (space && len > 0) buf[len++] = 32;
+        i++;
+        started = true;
         space = false;
-        buf[len++] = c;
-        buf[len++] = text.charCodeAt(++i);
+        prev = 0;
         continue;
       }
       return null;
     }
     if ((info & INFO_SPACE) !== 0) {
       // a single ' ' between two other characters is kept as it is
-      if (c !== 32 || space || len === 0) same = lowerOnly = false;
+      if (c !== 32 || space || !started) same = lowerOnly = false;
       space = true;
+      prev = 0;
       continue;
     }
-    if (space && len > 0) buf[len++] = 32;
+    started = true;
     space = false;
     const m = info & 0xffff;
     if (m !== c) {
@@ -289,18 +292,46 @@ function normalizeFast(text: string): { text: string; traditional: boolean } | n
       if (c < 65 || c > 90) lowerOnly = false;
     }
     if ((info & INFO_T2S) !== 0) changed++;
-    if ((info & INFO_REGIONAL) !== 0) regional = true;
-    buf[len++] = m;
+    if (prev !== 0 && REGIONAL_PAIRS.has(prev * 0x10000 + m)) regional = true;
+    prev = (info & INFO_REGIONAL) !== 0 ? m : 0;
   }
   if (space) same = lowerOnly = false;
   let out: string;
   if (same) out = text;
   else if (lowerOnly) out = text.toLowerCase();
-  else if (len >= 32) out = UTF16.decode(buf.subarray(0, len));
-  else out = String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
+  else out = normalizeByTable(text);
   if (regional) out = out.replace(REGIONAL_RE, (w) => REGIONAL_WORDS[w] ?? w);
   if (out.length > MAX_TEXT_CHARS) out = out.slice(0, MAX_TEXT_CHARS);
   return { text: out, traditional: changed >= 2 || (changed === 1 && n < 20) };
+}
+
+/** Second pass of normalizeFast: the mapped characters, white space collapsed and trimmed. */
+function normalizeByTable(text: string): string {
+  const n = text.length;
+  if (normalizeBuffer.length < n) normalizeBuffer = new Uint16Array(Math.max(n, normalizeBuffer.length * 2));
+  const buf = normalizeBuffer;
+  let len = 0;
+  let space = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const info = CHAR_INFO[c] as number;
+    if ((info & INFO_SAFE) === 0) {
+      // an emoji (checked by the first pass)
+      if (space && len > 0) buf[len++] = 32;
+      space = false;
+      buf[len++] = c;
+      buf[len++] = text.charCodeAt(++i);
+      continue;
+    }
+    if ((info & INFO_SPACE) !== 0) {
+      space = true;
+      continue;
+    }
+    if (space && len > 0) buf[len++] = 32;
+    space = false;
+    buf[len++] = info & 0xffff;
+  }
+  return len >= 32 ? UTF16.decode(buf.subarray(0, len)) : String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import { projectRoot } from '../support/paths';
 import { FeatureSpace, type SparseVector } from './features';
 import { type LinearHead, decodeFloat32, dequantizeWeights, type ModelFile, type ModelHead, readModelFile } from './model-file';
 import { decide, type Priority } from './decision';
-import { softmaxInPlace, softmaxLogits, type SoftmaxWeights } from './models/softmax';
+import { softmaxInPlace } from './models/softmax';
 import { Featurizer } from './featurizer';
 import { analyzeFast, tokenizerOptionsOf } from './pipeline';
 import { applyRules, type Findings } from './rules';
@@ -44,27 +44,101 @@ export function defaultModelDir(): string {
 interface RuntimeLinear {
   labels: string[];
   temperature: number;
-  weights: SoftmaxWeights;
+  /** Where this head's logits start in the fused logits (see FusedHeads). */
+  offset: number;
 }
 
 interface RuntimeHead extends RuntimeLinear {
   priority: (Priority & { detector: RuntimeLinear | null }) | null;
 }
 
-function runtimeLinear(head: LinearHead, dim: number): RuntimeLinear {
-  return {
-    labels: head.labels,
-    temperature: head.temperature,
-    weights: { classes: head.labels.length, dim, weights: dequantizeWeights(head, dim), bias: Float64Array.from(head.bias) },
-  };
-}
+/**
+ * Every linear head (category, severity, their recall-first detectors) in one feature-major matrix,
+ * so a text's features are read once and each feature's weights for all heads share a cache line.
+ * Each logit is accumulated in the same order as softmaxLogits would, so the results are identical.
+ */
+class FusedHeads {
+  readonly width: number;
+  private readonly weights: Float32Array;
+  private readonly bias: Float64Array;
+  private readonly logits: Float64Array;
 
-function runtimeHead(head: ModelHead, dim: number): RuntimeHead {
-  const p = head.priority;
-  return {
-    ...runtimeLinear(head, dim),
-    priority: p ? { label: p.label, threshold: p.threshold, detector: p.detector ? runtimeLinear(p.detector, dim) : null } : null,
-  };
+  constructor(heads: readonly LinearHead[], dim: number) {
+    this.width = heads.reduce((n, h) => n + h.labels.length, 0);
+    const W = this.width;
+    this.weights = new Float32Array(dim * W);
+    this.bias = new Float64Array(W);
+    let offset = 0;
+    for (const head of heads) {
+      const K = head.labels.length;
+      const w = dequantizeWeights(head, dim);
+      for (let j = 0; j < dim; j++) for (let k = 0; k < K; k++) this.weights[j * W + offset + k] = w[j * K + k] as number;
+      for (let k = 0; k < K; k++) this.bias[offset + k] = head.bias[k] as number;
+      offset += K;
+    }
+    this.logits = new Float64Array(W);
+  }
+
+  /** All heads' logits for a vector (a buffer reused by the next call). */
+  compute(x: SparseVector): Float64Array {
+    if (this.width === 13) return this.compute13(x);
+    const W = this.width;
+    const out = this.logits;
+    const weights = this.weights;
+    out.set(this.bias);
+    const { indices, values } = x;
+    for (let n = 0; n < indices.length; n++) {
+      const base = (indices[n] as number) * W;
+      const v = values[n] as number;
+      for (let k = 0; k < W; k++) out[k] = (out[k] as number) + v * (weights[base + k] as number);
+    }
+    return out;
+  }
+
+  /**
+   * compute() for the usual 13 logits (8 categories, 3 severities, the major detector's 2), with the
+   * sums in local variables: the same additions in the same order, without a load and a store of
+   * `out` per term.
+   */
+  private compute13(x: SparseVector): Float64Array {
+    const w = this.weights;
+    const b = this.bias;
+    let z0 = b[0] as number, z1 = b[1] as number, z2 = b[2] as number, z3 = b[3] as number, z4 = b[4] as number, z5 = b[5] as number, z6 = b[6] as number;
+    let z7 = b[7] as number, z8 = b[8] as number, z9 = b[9] as number, z10 = b[10] as number, z11 = b[11] as number, z12 = b[12] as number;
+    const { indices, values } = x;
+    for (let n = 0; n < indices.length; n++) {
+      const j = (indices[n] as number) * 13;
+      const v = values[n] as number;
+      z0 += v * (w[j] as number);
+      z1 += v * (w[j + 1] as number);
+      z2 += v * (w[j + 2] as number);
+      z3 += v * (w[j + 3] as number);
+      z4 += v * (w[j + 4] as number);
+      z5 += v * (w[j + 5] as number);
+      z6 += v * (w[j + 6] as number);
+      z7 += v * (w[j + 7] as number);
+      z8 += v * (w[j + 8] as number);
+      z9 += v * (w[j + 9] as number);
+      z10 += v * (w[j + 10] as number);
+      z11 += v * (w[j + 11] as number);
+      z12 += v * (w[j + 12] as number);
+    }
+    const out = this.logits;
+    out[0] = z0;
+    out[1] = z1;
+    out[2] = z2;
+    out[3] = z3;
+    out[4] = z4;
+    out[5] = z5;
+    out[6] = z6;
+    out[7] = z7;
+    out[8] = z8;
+    out[9] = z9;
+    out[10] = z10;
+    out[11] = z11;
+    out[12] = z12;
+    return out;
+  }
 }
 
 export interface LabelProbability<L extends string> {
@@ -116,6 +190,7 @@ export class TrainedClassifier implements Classifier {
   private readonly category: RuntimeHead;
   private readonly severity: RuntimeHead | null;
   private readonly prior: LabelProbability<Category>[];
+  private readonly fused: FusedHeads;
 
   constructor(file: ModelFile) {
     const dim = file.vocabulary.length;
@@ -125,8 +200,19 @@ export class TrainedClassifier implements Classifier {
     this.signalFeature = Uint8Array.from(file.vocabulary, (t) => (t.startsWith('!') ? 1 : 0));
     this.options = { ...tokenizerOptionsOf(file.tokenizer, createLexicon(file.lexicon)), signals: file.tokenizer.signals };
     this.featurizer = new Featurizer(this.features, this.options);
-    this.category = runtimeHead(file.category, dim);
-    this.severity = file.severity ? runtimeHead(file.severity, dim) : null;
+    const linear: LinearHead[] = [];
+    const place = (head: LinearHead): RuntimeLinear => {
+      const offset = linear.reduce((n, h) => n + h.labels.length, 0);
+      linear.push(head);
+      return { labels: head.labels, temperature: head.temperature, offset };
+    };
+    const runtimeHead = (head: ModelHead): RuntimeHead => {
+      const p = head.priority;
+      return { ...place(head), priority: p ? { label: p.label, threshold: p.threshold, detector: p.detector ? place(p.detector) : null } : null };
+    };
+    this.category = runtimeHead(file.category);
+    this.severity = file.severity ? runtimeHead(file.severity) : null;
+    this.fused = new FusedHeads(linear, dim);
     this.version = file.version;
     const { vocabulary: _v, idf: _i, lexicon: _l, category: _c, severity: _s, ...meta } = file;
     this.model = meta;
@@ -156,17 +242,18 @@ export class TrainedClassifier implements Classifier {
     return out;
   }
 
-  private scores(head: RuntimeLinear, x: SparseVector): Float64Array {
-    return softmaxInPlace(softmaxLogits(head.weights, x), head.temperature);
+  /** A head's calibrated probabilities from the fused logits. */
+  private scores(head: RuntimeLinear, z: Float64Array): Float64Array {
+    return softmaxInPlace(z.slice(head.offset, head.offset + head.labels.length), head.temperature);
   }
 
   /** The head's label index: its recall-first label when that reaches its threshold, else the most likely. */
-  private decideHead(head: RuntimeHead, p: Float64Array, x: SparseVector): number {
+  private decideHead(head: RuntimeHead, p: Float64Array, z: Float64Array): number {
     const pr = head.priority;
     if (pr?.detector) {
       const k = head.labels.indexOf(pr.label);
       const d = pr.detector.labels.indexOf(pr.label);
-      if (k >= 0 && d >= 0 && (this.scores(pr.detector, x)[d] as number) >= pr.threshold) return k;
+      if (k >= 0 && d >= 0 && (this.scores(pr.detector, z)[d] as number) >= pr.threshold) return k;
       return decide(head.labels, p, null);
     }
     return decide(head.labels, p, pr);
@@ -183,16 +270,17 @@ export class TrainedClassifier implements Classifier {
     if (!known) {
       return { text: a.prepared.normalized, traditional: a.prepared.traditional, features: 0, categories: [], category: null, severities: [], severity: null, findings: a.findings };
     }
-    const pc = this.scores(this.category, x);
-    const ps = this.severity ? this.scores(this.severity, x) : null;
+    const z = this.fused.compute(x);
+    const pc = this.scores(this.category, z);
+    const ps = this.severity ? this.scores(this.severity, z) : null;
     return {
       text: a.prepared.normalized,
       traditional: a.prepared.traditional,
       features: x.indices.length,
       categories: this.rank(this.category.labels as Category[], pc),
-      category: this.category.labels[this.decideHead(this.category, pc, x)] as Category,
+      category: this.category.labels[this.decideHead(this.category, pc, z)] as Category,
       severities: ps && this.severity ? this.rank(this.severity.labels as Severity[], ps) : [],
-      severity: ps && this.severity ? (this.severity.labels[this.decideHead(this.severity, ps, x)] as Severity) : null,
+      severity: ps && this.severity ? (this.severity.labels[this.decideHead(this.severity, ps, z)] as Severity) : null,
       findings: a.findings,
     };
   }

@@ -31,6 +31,12 @@ async function file(overrides: Record<string, unknown> = {}, headers: Record<str
 }
 
 describe('POST /api/complaints', () => {
+  it('when a caller files category safety with severity general, then the ticket is at least important', async () => {
+    const r = await server.post('/api/complaints', complaintBody({ category: 'safety', severity: 'general' }));
+    expect(r.status).toBe(201);
+    expect(r.body.severity).toBe('important');
+  });
+
   it('when a caller sends severity general for a complaint about an injury, then the harm rule still raises it to major and says why', async () => {
     const r = await server.post(
       '/api/complaints',

@@ -1,4 +1,4 @@
-import { detectLanguage, hashLookupCode, localYear, newLookupCode, ruleFloor } from '../../../src/domain/complaint-service';
+import { categoryFloor, detectLanguage, hashLookupCode, localYear, newLookupCode, ruleFloor } from '../../../src/domain/complaint-service';
 import { parseComplaintInput } from '../../../src/domain/complaint-input';
 import { ValidationError } from '../../../src/domain/errors';
 import { formatTicketNumber, parseTicketNumber } from '../../../src/domain/ticket';
@@ -29,21 +29,24 @@ describe('complaint helpers', () => {
     expect(localYear(instant, 'UTC')).toBe(2025);
   });
 
-  it('when rules raised severity, then the floor is the highest rule target and model-only guesses do not count', () => {
+  it('when rules raised or held severity, then the floor is the highest rule target and other reasons do not count', () => {
     expect(ruleFloor(base)).toBe('general');
     expect(
       ruleFloor({
         ...base,
         reasons: [
-          { rule: 'severity.threat', effect: 'severity general→important', evidence: ['12315'] },
-          { rule: 'severity.harm', effect: 'severity important→major', evidence: ['fire'] },
+          { rule: 'severity.threat', effect: 'severity general→important', evidence: ['12315'], floor: 'important' },
+          { rule: 'severity.harm', effect: 'severity important (already ≥ major)', evidence: ['fire'], floor: 'major' },
           { rule: 'risk.anger', effect: 'highRisk', evidence: ['scam'] },
         ],
       }),
     ).toBe('major');
-    // A rule that found the model already high enough still sets the floor.
-    expect(ruleFloor({ ...base, severity: 'major', reasons: [{ rule: 'severity.harm', effect: 'severity major (already ≥ major)', evidence: ['被电了'] }] })).toBe('major');
     expect(ruleFloor({ ...base, reasons: [{ rule: 'category.safety_hazard', effect: 'category product_quality→safety', evidence: ['fire'] }] })).toBe('general');
+  });
+
+  it('when the category is safety, then severity is at least important whoever chose it', () => {
+    expect(categoryFloor('safety')).toBe('important');
+    expect(categoryFloor('billing')).toBe('general');
   });
 
   it('when text is mostly Chinese or mostly Latin, then the language follows', () => {

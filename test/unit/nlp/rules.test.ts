@@ -1,5 +1,25 @@
 import { SEVERITY_RANK, type Severity } from '../../../src/domain/taxonomy';
-import { applyRules, detect, findAmounts, MANY_PEOPLE_MIN, parseChineseNumber, type RuleInput } from '../../../src/nlp/rules';
+import {
+  ABUSE,
+  ANGER,
+  applyRules,
+  detect,
+  DRIVING,
+  findAmounts,
+  HARM,
+  HAZARD,
+  LEGAL_LOSS,
+  MANY_AFFECTED,
+  MANY_PEOPLE_MIN,
+  MEDICAL,
+  parseChineseNumber,
+  type RuleInput,
+  rulesInternals,
+  SELF_HARM,
+  signalTokens,
+  THREAT,
+  VULNERABLE,
+} from '../../../src/nlp/rules';
 import { normalizeText, prepareText } from '../../../src/nlp/tokenizer';
 
 function run(text: string, over: Partial<RuleInput> = {}) {
@@ -142,5 +162,149 @@ describe('amounts and numbers', () => {
     expect(detect(normalizeText('我们五个人被困在电梯里')).many.length).toBeGreaterThan(0);
     expect(detect(normalizeText('我们一家三口')).many).toEqual([]);
     expect(detect(normalizeText('more than 40 families lost water')).many.length).toBeGreaterThan(0);
+  });
+});
+
+const findings = (text: string) => {
+  const p = prepareText(text);
+  return detect(p.normalized, p.traditional);
+};
+
+describe('context of harm words', () => {
+  it.each([
+    ['zh', '家里的热水器漏电，幸好没有人受伤', '受伤'],
+    ['zh', '电暖器差一点就起火了，吓死我了', '起火'],
+    ['zh', '热水壶底座烧熔了，还好我在家，不然就烧起来了', '烧起来'],
+    ['zh', '师傅说晚发现一会就可能爆炸', '爆炸'],
+    ['zh-TW', '電暖器差一點就起火，幸好沒人受傷', '起火'],
+    ['en', 'The kettle sparked and smoked but no one was hurt', 'hurt'],
+    ['en', "He's okay, but he could have been seriously hurt", 'hurt'],
+    ['en', 'Lights flickering in the hallway. Afraid of an electrical fire.', 'fire'],
+    ['en', 'Please fix the railing before someone gets injured', 'injured'],
+  ])('when a %s text negates harm or only imagines it, then it is a near miss, not harm (%s)', (_lang, text, word) => {
+    const f = findings(text);
+    expect(f.harm).not.toContain(word);
+    expect(f.nearHarm).toContain(word);
+    expect(run(text).severity).not.toBe('major');
+  });
+
+  it.each([
+    ['zh', '燃气灶左边那个灶眼打不着火'],
+    ['zh', '手机就中毒了，联络人都收到奇怪短信'],
+    ['zh', '插头都烫到不能摸'],
+    ['zh', '车门的漆起泡了，一片一片的'],
+    ['en', 'Our fire exit is blocked by boxes and locked'],
+    ['en', 'The rice always burns on the bottom now'],
+    ['en', 'My eyes hurt at night, please add a dark mode'],
+  ])('when a %s harm word is used in a harmless sense, then it is not harm: %s', (_lang, text) => {
+    expect(findings(text).harm).toEqual([]);
+  });
+
+  it.each([
+    ['zh', '孩子的手被烫伤了，起了好几个水泡'],
+    ['zh-TW', '葉片飛出來，打到我女兒的臉，流血了'],
+    ['en', 'The straightener sparked and burnt my hand'],
+    ['en', 'She fell and now has a broken collarbone'],
+  ])('when a %s text reports an injury, then it is harm and severity is major', (_lang, text) => {
+    expect(findings(text).harm.length).toBeGreaterThan(0);
+    expect(run(text).severity).toBe('major');
+  });
+});
+
+describe('medical care needs a cause', () => {
+  it.each([
+    ['zh', '我老公住院了，打电话改地址客服还一直挂我电话'],
+    ['zh', '带我女儿来你们医院急诊，挂号的人态度很差'],
+    ['zh-TW', '買保險時業務說這張一定可以理賠住院，現在說不在保障範圍'],
+    ['en', 'The woman on the phone was so cold when I explained my husband had just been hospitalised'],
+    ['en', 'The bill from your ambulance service is far too high'],
+  ])('when a %s text mentions medical care without a cause, or a bill, then it is only a signal: %s', (_lang, text) => {
+    const f = findings(text);
+    expect(f.harm).toEqual([]);
+    expect(f.medical.length).toBeGreaterThan(0);
+    expect(signalTokens(f)).toContain('!medical');
+    expect(run(text, { category: 'service_attitude' }).severity).toBe('general');
+  });
+
+  it('when 住院 is part of a fee, then it is no medical word at all', () => {
+    expect(findings('住院费的发票开错了')).toMatchObject({ harm: [], medical: [] });
+  });
+
+  it.each([
+    ['zh', '吃了你们的保健品之后我爸肝功能异常住院了'],
+    ['zh', '催收人员在楼下大喊，我妈吓到血压飙高送急诊'],
+    ['zh', '外卖吃出玻璃碴，孩子送医了'],
+    ['en', 'After eating your chicken salad two of us ended up in the hospital'],
+    ['en', 'Your pharmacy gave my son the wrong medication. He is in the hospital.'],
+  ])('when a %s text gives a cause for the medical care, then it is harm: %s', (_lang, text) => {
+    expect(findings(text).harm.length).toBeGreaterThan(0);
+    expect(run(text).severity).toBe('major');
+  });
+});
+
+describe('many people, signals', () => {
+  it.each([
+    ['zh', '银行柜台只开一个窗口，取个号前面还有五十多人'],
+    ['zh', '催收打电话到我单位，现在整个公司都知道了'],
+    ['zh', '她很大声地说我拿别人的证件，周围所有人都看着我'],
+    ['en', 'Our flight was cancelled and about 200 people were in the line'],
+  ])('when a %s text counts a queue or an audience, then it is not many people affected: %s', (_lang, text) => {
+    expect(findings(text).many).toEqual([]);
+  });
+
+  it.each([
+    ['zh', '我们整栋楼停水三天了'],
+    ['en', 'A fibre cut has left about 2,000 homes offline'],
+    ['en', 'Six of us were vomiting within hours'],
+  ])('when a %s text says many are affected, then it is many people: %s', (_lang, text) => {
+    expect(findings(text).many.length).toBeGreaterThan(0);
+  });
+
+  it('when a text involves a child, driving with a failing vehicle or a foreclosure, then the model gets the signals', () => {
+    expect(signalTokens(findings('高速上开着车刹车突然失灵，孩子坐在后排'))).toEqual(expect.arrayContaining(['!vulnerable', '!vehicle', '!hazard']));
+    expect(signalTokens(findings('The brakes failed on the highway'))).toContain('!vehicle');
+    expect(signalTokens(findings('The brakes squeak in the garage'))).not.toContain('!vehicle');
+    expect(signalTokens(findings('a foreclosure sale on my home is scheduled'))).toContain('!legal');
+  });
+});
+
+describe('fast scans', () => {
+  /** Deterministic texts built from the lexicons' own words, with glue that triggers the context rules. */
+  const texts = (pieces: readonly string[], glue: readonly string[], count: number, seed: number): string[] => {
+    let s = seed;
+    const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    return Array.from({ length: count }, () => {
+      let t = '';
+      const len = 1 + Math.floor(rnd() * 8);
+      for (let i = 0; i < len; i++) t += (pieces[Math.floor(rnd() * pieces.length)] as string) + (glue[Math.floor(rnd() * glue.length)] as string);
+      return t;
+    });
+  };
+  const words = (lex: readonly string[]) => lex.flatMap((t) => t.replace(/\(\?<?[!=:]|[()?*+\\|[\]{}^$]/g, ' ').split(/\s+/)).filter((w) => w.length > 0);
+  const lexicons = [HARM, MEDICAL, HAZARD, MANY_AFFECTED, THREAT, ANGER, ABUSE, SELF_HARM, VULNERABLE, DRIVING, LEGAL_LOSS];
+
+  it('when English text is scanned through the trie of term beginnings, then it finds what a global scan of the lexicons finds', () => {
+    for (const t of texts(words(lexicons.flatMap((l) => l.en)), [' ', '', '.', ',', '4', "'", ' the ', ' no one was ', ' could have been '], 20_000, 7)) {
+      expect(rulesInternals.englishMatches(t, true)).toEqual(rulesInternals.englishMatches(t, false));
+    }
+  });
+
+  it('when Chinese text is scanned through the two-character index, then it finds what the one-character index finds', () => {
+    for (const t of texts(words(lexicons.flatMap((l) => l.zh)), ['', '，', '了', '的', '没有', '差一点就', '不', '1', 'a'], 20_000, 11)) {
+      expect(rulesInternals.chineseMatches(t, true)).toEqual(rulesInternals.chineseMatches(t, false));
+    }
+  });
+
+  it('when amounts are scanned from the positions where they can start, then the matches are those of matchAll', () => {
+    const pool = ['0', '1', '5', '12', '3.5', ',000', ' ', '{', '$', '¥', '€', 'nt$', 'us$', 'rmb', 'usd', 'hkd', '万', '千', '元', '块', '多', '几', '三', '十', '两', '人民币', 'dollars', 'k', 'million', '公里', 'abc'];
+    for (const t of texts(pool, [''], 20_000, 3)) expect(rulesInternals.amountMatches(t, true)).toEqual(rulesInternals.amountMatches(t, false));
+  });
+
+  it('when a term begins with alternatives or optional parts, then all its literal beginnings are listed', () => {
+    expect(rulesInternals.literalPrefixes('(?:he|she) (?:\\w+ )?died').sort()).toEqual(['he ', 'he died', 'she ', 'she died']);
+    expect(rulesInternals.literalPrefixes('explod\\w*')).toEqual(['explod']);
+    expect(rulesInternals.literalPrefixes('(?<!eyes )hurt(?! my)')).toEqual(['hurt']);
+    expect(rulesInternals.literalPrefixes('(?:emergency )?surgery').sort()).toEqual(['emergency surgery', 'surgery']);
+    expect(rulesInternals.EN_STARTS.any).toBe(false);
   });
 });
