@@ -99,7 +99,7 @@ export class MongoAuditLog implements AuditLog {
         const head = this.head ?? (await this.findHead(known));
         const records = this.chain(head, remaining.map((r) => r.entry));
         try {
-          await this.model.insertMany(records, { ordered: true });
+          await this.model.insertMany(records, { ordered: true, lean: true });
           const last = records[records.length - 1]!;
           this.head = { seq: last.seq, hash: last.hash };
           return outcomes;

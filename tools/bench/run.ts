@@ -28,7 +28,8 @@ function machine(db: string): string {
 }
 
 async function main(): Promise<void> {
-  const count = Number(process.env.BENCH_COUNT ?? 1000);
+  const count = Number(process.env.BENCH_COUNT ?? 400);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const dir = process.env.MONGODB_URI ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-db-'));
   const embedded = dir ? await startEmbeddedDb({ dataDir: dir, port: 0 }) : null;
   const uri = process.env.MONGODB_URI ?? embedded!.uri;
@@ -36,20 +37,31 @@ async function main(): Promise<void> {
   const sections: Section[] = [];
   try {
     console.log(`filing benchmark: ${count} filings per run against ${dbLabel}`);
-    const filing = await benchFiling(uri, { count, concurrency: [1, 16, 64] });
+    const filing = await benchFiling(uri, { count, rounds, concurrency: [1, 16, 64] });
     sections.push({
       title: 'Filing throughput',
       markdown: [
-        'Filing through the service’s own code (`ComplaintService.file`: validation, classification, repeat check, SLA deadlines,',
-        'gap-free numbering, journal, audit chain, outbox) against raw mongoose `insertOne` of a ticket-sized document into the',
-        `same server, same run, same concurrency. ${count} operations each after a warm-up. Target: ratio ≥ 0.5×.`,
+        'Filing through the service’s own code (`ComplaintService.file`: validation, the trained classifier, repeat check, SLA',
+        'deadlines, gap-free numbering, audit chain, outbox) against raw mongoose `insertOne` of a ticket-sized document into the',
+        `same server, same concurrency, in ${rounds} interleaved rounds of ${count} operations each after a warm-up (medians; the`,
+        'ratio is the median of the per-round ratios, with its range). Target: ratio ≥ 0.5×.',
         '',
-        '| concurrency | raw insertOne /s | filing /s | ratio |',
-        '|---:|---:|---:|---:|',
-        ...filing.map((r) => `| ${r.concurrency} | ${r.rawPerSec.toFixed(0)} | ${r.servicePerSec.toFixed(0)} | **${r.ratio.toFixed(2)}×** |`),
+        '| concurrency | raw insertOne /s | filing /s | ratio (median) | ratio range |',
+        '|---:|---:|---:|---:|---:|',
+        ...filing.map(
+          (r) =>
+            `| ${r.concurrency} | ${r.rawPerSec.toFixed(0)} | ${r.servicePerSec.toFixed(0)} | **${r.ratio.toFixed(2)}×** | ${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)} |`,
+        ),
+        '',
+        'Why sequential filing is slower: a filing makes four round trips to the database (the repeat lookup, the numbered',
+        'ticket insert, the audit entry, then the outbox events) where the baseline makes one. Under load the group commit',
+        'writes many filings per round trip, which is where the target is met. FerretDB executes commands one at a time, so',
+        'more concurrency does not speed up the raw baseline.',
       ].join('\n'),
     });
-    for (const r of filing) console.log(`  concurrency ${r.concurrency}: raw ${r.rawPerSec.toFixed(0)}/s, filing ${r.servicePerSec.toFixed(0)}/s, ratio ${r.ratio.toFixed(2)}`);
+    for (const r of filing) {
+      console.log(`  concurrency ${r.concurrency}: raw ${r.rawPerSec.toFixed(0)}/s, filing ${r.servicePerSec.toFixed(0)}/s, ratio ${r.ratio.toFixed(2)} (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)})`);
+    }
 
     const nlpBench = path.join(__dirname, 'nlp-bench.ts');
     if (fs.existsSync(nlpBench)) {
