@@ -56,3 +56,19 @@ export class GroupCommitQueue<T, R> {
     }
   }
 }
+
+/**
+ * For queues whose callers each push a list: flush all lists as one flat batch, then hand each
+ * caller the outcomes of its own items, in order.
+ */
+export function flushFlattened<T, R>(flushFlat: (items: T[]) => Promise<Outcome<R>[]>): (batches: T[][]) => Promise<Outcome<Outcome<R>[]>[]> {
+  return async (batches) => {
+    const outcomes = await flushFlat(batches.flat());
+    let at = 0;
+    return batches.map((b) => {
+      const mine = outcomes.slice(at, at + b.length);
+      at += b.length;
+      return { ok: true, value: mine };
+    });
+  };
+}

@@ -11,7 +11,7 @@
 import crypto from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import type { AuditEntryInput, AuditLog } from '../domain/ports';
-import { GroupCommitQueue, type Outcome } from '../domain/group-commit';
+import { flushFlattened, GroupCommitQueue, type Outcome } from '../domain/group-commit';
 import { asStoreError, firstWriteErrorIndex, isDuplicateKey } from './mongo-errors';
 import { supportModels } from './models/support-models';
 
@@ -66,17 +66,7 @@ export function hashEntry(e: Omit<AuditRecord, '_id' | 'hash'>, secret?: string)
 export class MongoAuditLog implements AuditLog {
   private readonly model: Model<Record<string, unknown>>;
   private head: { seq: number; hash: string } | null = null;
-  private readonly queue = new GroupCommitQueue<AuditEntryInput[], void>(async (batches) => {
-    const flat = batches.flat();
-    const outcomes = await this.flush(flat);
-    let at = 0;
-    return batches.map((b) => {
-      const mine = outcomes.slice(at, at + b.length);
-      at += b.length;
-      const failed = mine.find((o) => !o.ok);
-      return failed ?? { ok: true, value: undefined };
-    });
-  });
+  private readonly queue = new GroupCommitQueue<AuditEntryInput[], Outcome<void>[]>(flushFlattened((flat) => this.flush(flat)));
 
   constructor(
     conn: Connection,
@@ -85,8 +75,10 @@ export class MongoAuditLog implements AuditLog {
     this.model = supportModels(conn).Audit;
   }
 
-  append(entries: AuditEntryInput[]): Promise<void> {
-    return entries.length ? this.queue.push(entries) : Promise.resolve();
+  async append(entries: AuditEntryInput[]): Promise<void> {
+    if (!entries.length) return;
+    const failed = (await this.queue.push(entries)).find((o) => !o.ok);
+    if (failed && !failed.ok) throw failed.error;
   }
 
   private async flush(batch: AuditEntryInput[]): Promise<Outcome<void>[]> {

@@ -17,7 +17,7 @@ import type { CustomerTicketNote, JournalEntry, NumberedInsert, TicketChange, Ti
 import type { EventType } from '../domain/events';
 import { formatTicketNumber, type Ticket } from '../domain/ticket';
 import type { Category } from '../domain/taxonomy';
-import { GroupCommitQueue, type Outcome } from '../domain/group-commit';
+import { flushFlattened, GroupCommitQueue, type Outcome } from '../domain/group-commit';
 import { asStoreError, firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
 import { ticketModel, type TicketModel } from './models/ticket-model';
 import { supportModels, type SupportModels } from './models/support-models';
@@ -44,16 +44,7 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
   private readonly models: SupportModels;
   private readonly lastSeq = new Map<number, number>();
   /** Numbering is serialised per process (one ordered batch at a time); instances race safely via the unique `_id`. */
-  private readonly queue = new GroupCommitQueue<NumberRequest[], Outcome<Ticket>[]>(async (batches) => {
-    const flat = batches.flat();
-    const outcomes = await this.insertBatch(flat);
-    let at = 0;
-    return batches.map((b) => {
-      const mine = outcomes.slice(at, at + b.length);
-      at += b.length;
-      return { ok: true, value: mine };
-    });
-  });
+  private readonly queue = new GroupCommitQueue<NumberRequest[], Outcome<Ticket>[]>(flushFlattened((flat) => this.insertBatch(flat)));
 
   constructor(conn: Connection) {
     this.tickets = ticketModel(conn);
