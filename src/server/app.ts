@@ -29,6 +29,11 @@ import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from 
 import { openApiDocument } from './openapi';
 import { complaintsRouter } from './routes/complaints';
 import { loadClassifier } from './classifier-factory';
+import { DeliveryWorker, type DeliveryWorkerOptions } from '../jobs/delivery-worker';
+import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-delivery';
+import { MongoDeliveryStore } from '../store/mongo-deliveries';
+import { MongoMessageStore } from '../store/mongo-messages';
+import { createSlackEdge, slackConfigured, type SlackEdge, type SlackEdgeOptions } from '../../channels/slack';
 
 export interface ServerHandle {
   app: Express;
@@ -45,6 +50,10 @@ export interface ServerHandle {
   /** Run a background job now (tests, operators). */
   jobs: { repairFilings(): Promise<void>; retention(): Promise<void> };
   metrics: Metrics;
+  /** The Slack app (null when SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET are not set). */
+  slack: SlackEdge | null;
+  /** Delivery of agents' messages to customers on their channels. */
+  customerDelivery: DeliveryWorker;
   stop(): Promise<void>;
 }
 
@@ -60,6 +69,12 @@ export interface StartOptions {
   maxTicketSeq?: number;
   /** Interval of the retention job (ms); 0 disables the timer. Default RETENTION_INTERVAL_MINUTES. */
   retentionIntervalMs?: number;
+  /** Slack app settings for tests (Web API retries, outbox timings). */
+  slack?: SlackEdgeOptions;
+  /** The customer channels agents' messages are delivered on (the customer edges provide them). */
+  customerChannels?: CustomerChannelPort[];
+  /** Settings of the customer delivery worker (tests shorten its timings). */
+  customerDelivery?: Partial<DeliveryWorkerOptions>;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
@@ -126,7 +141,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const effects = { worker, drain: () => worker.drain(), repairFilings: repair };
   const jobs = { repairFilings: async () => {}, retention: async () => {} };
 
-  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy });
+  // Deliveries that follow the feed: agents' messages to customers, and (when configured) Slack.
+  const deliveries = new MongoDeliveryStore(conn);
+  const messages = new MongoMessageStore(conn);
+  const customerDelivery = new DeliveryWorker(
+    new CustomerDelivery({ channels: options.customerChannels ?? [], tickets: complaints, messages }),
+    repository.feed,
+    core.cursors,
+    deliveries,
+    logger,
+    { ratePerSecond: 10, maxAttempts: 6, backoffMs: 2000, lease: new MongoLease(conn, 'delivery:customer'), ...options.customerDelivery },
+  );
+  core.onCommit(() => customerDelivery.kick());
+  let slack: SlackEdge | null = null;
+  if (slackConfigured(config)) {
+    slack = createSlackEdge({ config, logger, conn, complaints, messages, taxonomy, clock, feed: repository.feed, cursors: core.cursors, deliveries }, options.slack);
+    const edge = slack;
+    core.onCommit(() => edge.worker.kick());
+  } else {
+    logger.info('Slack is off: set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_CHANNEL to send tickets to agents in Slack (customers can complain all the same)');
+  }
+
+  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, slack });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
   // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
@@ -150,6 +186,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Effects follow the change feed (and catch up on start); the filing repair covers filings
   // whose writer died before they reached the feed; retention trims the support collections.
   void database.ready.then(() => worker.start());
+  void database.ready.then(() => customerDelivery.start());
+  if (slack) {
+    const edge = slack;
+    await database.ready.then(() => edge.start()).catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'slack: the app did not start; tickets wait in the outbox'));
+  }
   const repairJob = startPeriodic(
     'filing repair',
     options.sweepIntervalMs ?? 60_000,
@@ -193,12 +234,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }, config.SHUTDOWN_TIMEOUT_MS);
       await closed;
       clearTimeout(timer);
+      await Promise.all([slack?.stop(), customerDelivery.stop()]);
       await worker.stop();
       await database.close();
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, metrics, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, metrics, slack, customerDelivery, stop };
 }
 
 function delay(ms: number): Promise<void> {
@@ -214,6 +256,8 @@ export function buildApp(deps: {
   complaints: ComplaintService;
   database: Database;
   taxonomy: Taxonomy;
+  /** Mounted before anything parses bodies (Slack signs the raw body). */
+  slack?: Pick<SlackEdge, 'mount'> | null;
 }): Express {
   const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
@@ -268,6 +312,8 @@ export function buildApp(deps: {
     rejectOperatorKeys,
     complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT }),
   );
+  // POST /slack/events (events, interactivity, the command): signature-checked over the raw body.
+  deps.slack?.mount(app);
   app.use('/api', notFoundHandler);
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

@@ -43,6 +43,8 @@ export interface Core {
   worker: FeedWorker;
   /** Announce filings a crashed writer left out of the feed (this year's and last year's numbers). */
   repairFilings(graceMs?: number): Promise<number>;
+  /** Be told after every commit (other followers of the feed, e.g. the delivery workers, wake up). */
+  onCommit(listener: () => void): void;
 }
 
 export function composeCore(
@@ -65,6 +67,7 @@ export function composeCore(
     intervalMs: settings.feedIntervalMs ?? 2000,
     lease: new MongoLease(conn, 'feed-worker'),
   });
+  const commitListeners: Array<() => void> = [];
   const complaints = new ComplaintService(
     {
       tickets: repository,
@@ -73,7 +76,10 @@ export function composeCore(
       lookupGuard: new MongoLookupGuard(conn, { clientMaxFailures: settings.lookupMaxFailures, ticketFreeFailures: settings.lookupLast4FreeFailures }),
       messages: new MongoMessageStore(conn),
       ...parts,
-      onCommitted: () => worker.kick(),
+      onCommitted: () => {
+        worker.kick();
+        for (const listener of commitListeners) listener();
+      },
     },
     {
       timeZone: settings.timeZone,
@@ -87,5 +93,5 @@ export function composeCore(
     const year = localYear(parts.clock.now(), settings.timeZone);
     return repairFilings({ feed, tickets: repository, cursors, clock: parts.clock }, [year - 1, year], graceMs);
   };
-  return { complaints, repository, cursors, worker, repairFilings: repair };
+  return { complaints, repository, cursors, worker, repairFilings: repair, onCommit: (listener) => void commitListeners.push(listener) };
 }
