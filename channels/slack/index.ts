@@ -17,7 +17,8 @@ import type { Lease } from '../../src/jobs/feed-worker';
 import { MongoLease } from '../../src/store/mongo-lease';
 import { MongoTicketQueries } from '../../src/store/mongo-ticket-queries';
 import { Background } from './background';
-import type { SlackHandlerDeps } from './handlers/common';
+import { tell, type SlackHandlerDeps } from './handlers/common';
+import * as ids from './ids';
 import { registerAppHome } from './handlers/app-home';
 import { registerClaimTicket } from './handlers/claim-ticket';
 import { registerComplaintsCommand } from './handlers/complaints-command';
@@ -33,6 +34,9 @@ import { createSlackText } from './slack-text';
 import { Supervisors } from './supervisors';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+const KNOWN_ACTIONS = new Set(Object.entries(ids).filter(([k, v]) => k.endsWith('_ACTION_ID') && typeof v === 'string').map(([, v]) => v as string));
+const KNOWN_VIEWS = new Set(Object.entries(ids).filter(([k, v]) => k.endsWith('_VIEW_ID') && typeof v === 'string').map(([, v]) => v as string));
 
 export interface SlackEdgeDeps {
   config: Config;
@@ -115,6 +119,22 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && !(await store.firstSighting(`ev:${eventId}`, clock.now()))) return;
     await next();
+  });
+
+  // Buttons and views of other (older, foreign) versions get a clear answer, never a silent timeout.
+  app.use(async (args) => {
+    const body = args.body as { type?: string; actions?: Array<{ action_id?: string }>; view?: { callback_id?: string }; user?: { id?: string }; channel?: { id?: string } };
+    const ack = (args as { ack?: (r?: unknown) => Promise<void> }).ack;
+    if (body.type === 'block_actions' && ack && !(body.actions ?? []).every((a) => KNOWN_ACTIONS.has(a.action_id ?? ''))) {
+      await ack();
+      if (body.user?.id) background.run('unknown action', () => tell(interactive, { channel: body.channel?.id ?? null, user: body.user!.id! }, text.m.reply.badAction, logger));
+      return;
+    }
+    if ((body.type === 'view_submission' || body.type === 'view_closed') && ack && !KNOWN_VIEWS.has(body.view?.callback_id ?? '')) {
+      await ack();
+      return;
+    }
+    await args.next();
   });
 
   const handlerDeps: SlackHandlerDeps = {
