@@ -145,9 +145,7 @@ export class FakeSlack {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = req.url ?? '/';
     const type = String(req.headers['content-type'] ?? '');
-    let args: Record<string, any> = {};
-    if (type.includes('application/json')) args = raw ? JSON.parse(raw) : {};
-    else args = querystring.parse(raw) as Record<string, any>;
+    const args: Record<string, any> = type.includes('application/json') ? (raw ? JSON.parse(raw) : {}) : (querystring.parse(raw) as Record<string, any>);
     for (const k of ['blocks', 'metadata', 'view', 'attachments']) {
       if (typeof args[k] === 'string' && /^[[{]/.test(args[k])) args[k] = JSON.parse(args[k]);
     }
