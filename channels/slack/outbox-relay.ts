@@ -323,7 +323,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
       case EVENTS.TICKET_RECLASSIFIED:
         return m.note.reclassified(who, `${escapeMrkdwn(category(data.category as never))} / ${escapeMrkdwn(severity(data.severity as never))}`);
       case EVENTS.TICKET_ESCALATED:
-        return m.note.escalated(who, m.tier[Number(data.tier)] ?? String(data.tier)) + (reason ? ` — ${reason}` : '');
+        return m.note.escalated(who, m.tier[Number(data.tier)] ?? String(data.tier));
       case EVENTS.TICKET_CONTACT_RECORDED:
         return m.note.contact(who);
       case EVENTS.TICKET_WARNED:

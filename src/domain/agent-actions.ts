@@ -28,7 +28,6 @@ export interface AgentActionInput {
   expectedVersion?: number;
   /** A supervisor may act on a ticket somebody else owns. */
   asSupervisor?: boolean;
-  reason?: string;
 }
 
 /** The tiers of `sla.escalationTier` (src/sla/escalation.ts names them too). */
@@ -41,9 +40,7 @@ export class AgentActions {
 
   /** Raise the ticket one escalation tier (open tickets; the owner, anyone while unowned, or a supervisor). */
   escalate(number: string, input: AgentActionInput): Promise<Ticket> {
-    const reason = input.reason?.trim() || null;
-    if (reason && reason.length > 1000) throw new ValidationError([{ field: 'reason', message: 'must be at most 1000 characters' }]);
-    return this.change(number, input, 'escalate', { reason }, (before, now) => {
+    return this.change(number, input, 'escalate', { tier: 'next' }, (before, now) => {
       this.mayAct(before, input, 'escalate');
       if (before.sla.escalationTier >= TOP_TIER) {
         throw new ValidationError([{ field: 'tier', message: `ticket ${number} is already at the top tier (${TIERS[TOP_TIER]})` }]);

@@ -546,12 +546,24 @@ export class DeliveryWorker {
     this.cursorTimer.unref();
   }
 
-  private async saveCursor(): Promise<void> {
-    if (!this.leased || this.readTo === null) return;
-    const low = this.lowWater();
-    if (this.savedCursor !== null && low <= this.savedCursor) return;
-    await this.cursors.set(this.cursorName, low);
-    this.savedCursor = Math.max(this.savedCursor ?? 0, low);
+  private saving: Promise<void> = Promise.resolve();
+
+  /** Save the low-water mark; one save at a time (a first save is an upsert, which FerretDB does not make atomic). */
+  private saveCursor(): Promise<void> {
+    const run = this.saving.then(async () => {
+      if (!this.leased || this.readTo === null) return;
+      const low = this.lowWater();
+      if (this.savedCursor !== null && low <= this.savedCursor) return;
+      try {
+        await this.cursors.set(this.cursorName, low);
+      } catch {
+        // Another instance's first save raced ours (duplicate key on the upsert): once more.
+        await this.cursors.set(this.cursorName, low);
+      }
+      this.savedCursor = Math.max(this.savedCursor ?? 0, low);
+    });
+    this.saving = run.catch(() => undefined);
+    return run;
   }
 
   private forget(): void {

@@ -10,6 +10,7 @@ import { CATEGORIES, REMEDIES, SEVERITIES, type Category, type Remedy, type Seve
 import { decodeMeta, replyPreviewModal, REPLY_MAX, TEXT_MAX, type ModalMeta } from '../blocks/modals';
 import { REJECT_REASONS, type RejectReason } from '../i18n';
 import { ESCALATE_VIEW_ID, RECLASSIFY_VIEW_ID, REJECT_VIEW_ID, RELEASE_VIEW_ID, REPLY_PREVIEW_VIEW_ID, REPLY_VIEW_ID, REQUEST_INFO_VIEW_ID, RESOLVE_VIEW_ID } from '../ids';
+import { escapeMrkdwn, mention } from '../blocks/mrkdwn';
 import { agentOf, explain, tell, type SlackHandlerDeps } from './common';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -154,13 +155,16 @@ export function registerModalSubmissions(app: App, deps: SlackHandlerDeps): void
     };
   });
 
-  onSubmit(app, ESCALATE_VIEW_ID, deps, ({ meta, values }, { body }): Checked => {
+  onSubmit(app, ESCALATE_VIEW_ID, deps, ({ meta, values }, { body, client }): Checked => {
     const note = text(values, 'note');
     if (tooLong(note, 1000)) return { note: m.tooLong(1000) };
     return async () => {
       const actor = agentOf(body.user);
       const asSupervisor = await deps.supervisors.has(actor.id);
-      await deps.complaints.escalate(meta.n, { actor, expectedVersion: meta.v, asSupervisor, ...(note ? { reason: note } : {}) });
+      await deps.complaints.escalate(meta.n, { actor, expectedVersion: meta.v, asSupervisor });
+      // Why is an internal note in the ticket's thread, as if the agent had written it there.
+      const thread = note ? await deps.store.thread(meta.n) : null;
+      if (thread?.ts) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `${mention(actor.id)}: ${escapeMrkdwn(note)}` });
     };
   });
 
