@@ -92,7 +92,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLACK_CHANNEL: { description: 'Channel ID where new tickets go unless the routing file says otherwise', example: 'C0123456789' },
   SLACK_ESCALATION_CHANNEL: { description: 'Channel ID that also gets major and high-risk tickets, mentioning the supervisors', example: 'C0987654321' },
   SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
-  SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (see channels/slack/README.md)', example: './slack-routing.json' },
+  SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (format in README.md, section Slack)', example: './slack-routing.json' },
   SLACK_LANGUAGE: { description: 'Language of the Slack app: zh-CN, zh-TW or en' },
   SLACK_THREAD_DEFAULT: { description: 'What a plain reply in a ticket thread is: internal (a note, the default) or customer (sent to the customer)' },
   SLACK_SEND_PREFIX: { description: 'A thread reply starting with this goes to the customer (when replies are internal by default)' },
