@@ -17,7 +17,7 @@ import type { webApi } from '@slack/bolt';
 import { eventsOf, EVENTS, type DomainEvent } from '../../src/domain/events';
 import type { Clock, FeedEntry, MessageStore } from '../../src/domain/ports';
 import type { Ticket, TicketRecord } from '../../src/domain/ticket';
-import { DeliveryError, type DeliveryConsumer, type DeliveryOutcome, type DeliveryStore, type PlannedDelivery } from '../../src/jobs/delivery-worker';
+import { DeliveryError, type DeliveryConsumer, type DeliveryContext, type DeliveryOutcome, type DeliveryStore, type PlannedDelivery } from '../../src/jobs/delivery-worker';
 import { CUSTOMER_DELIVERY } from '../../src/jobs/customer-delivery';
 import { createTicketCard, type KnownBlock } from './blocks/ticket-card';
 import { escapeMrkdwn, mention, quoteCustomerText } from './blocks/mrkdwn';
@@ -31,6 +31,7 @@ export const SLACK_DELIVERY = 'slack';
 export const ROOT_METADATA_TYPE = 'complaint_ticket';
 
 type WebClient = webApi.WebClient;
+type Pace = () => Promise<void>;
 
 export interface OutboxRelayDeps {
   client: WebClient;
@@ -67,6 +68,8 @@ const CHANGE_NOTES = new Set<string>([
 
 export class SlackOutboxRelay implements DeliveryConsumer {
   readonly name = SLACK_DELIVERY;
+  /** Each Slack call waits for the channel's next slot; reading and claiming overlap. */
+  readonly pacesItself = true;
   private readonly staleMs: number;
 
   constructor(private readonly deps: OutboxRelayDeps) {
@@ -121,46 +124,47 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     return thread?.channel ?? String(d.data.route);
   }
 
-  async deliver(d: PlannedDelivery, ctx: { attempt: number }): Promise<DeliveryOutcome> {
+  async deliver(d: PlannedDelivery, ctx: DeliveryContext): Promise<DeliveryOutcome> {
+    const pace = ctx.pace;
     const kind = d.kind as Kind;
     const number = d.key.split('/')[0]!;
     const holder = `${d.id}#${ctx.attempt}`;
     switch (kind) {
       case 'root': {
-        const root = await this.ensureRoot(number, String(d.data.route), holder);
+        const root = await this.ensureRoot(number, String(d.data.route), holder, pace, true);
         if (root === 'busy') return this.busy();
         return { status: root.posted ? 'sent' : 'skipped', result: { channel: root.thread.channel, ts: root.thread.ts } };
       }
       case 'escalation':
-        return this.postEscalation(number, d);
+        return this.postEscalation(number, d, pace);
       case 'card':
-        return this.updateCard(number, String(d.data.route), holder);
+        return this.updateCard(number, String(d.data.route), holder, pace);
       case 'note': {
-        const thread = await this.threadFor(number, d, holder);
+        const thread = await this.threadFor(number, d, holder, pace);
         if (thread === 'busy') return this.busy();
-        return this.reply(thread, this.noteText(d.data), 'note');
+        return this.reply(thread, this.noteText(d.data), 'note', pace);
       }
       case 'customer': {
-        const thread = await this.threadFor(number, d, holder);
+        const thread = await this.threadFor(number, d, holder, pace);
         if (thread === 'busy') return this.busy();
         const message = await this.deps.messages.get(String(d.data.messageId));
-        return this.reply(thread, this.customerText(message), 'customer message');
+        return this.reply(thread, this.customerText(message), 'customer message', pace);
       }
       case 'copy': {
         const messageId = String(d.data.messageId);
         if (await this.deps.store.relayOf(messageId)) return { status: 'skipped' }; // written in the thread itself
-        const thread = await this.threadFor(number, d, holder);
+        const thread = await this.threadFor(number, d, holder, pace);
         if (thread === 'busy') return this.busy();
         const message = await this.deps.messages.get(messageId);
         const who = this.who(String(d.data.actor ?? ''), 'agent');
         const body = `${this.deps.text.m.note.toCustomer(who)}\n${quoteCustomerText(message?.text ?? '', 2800).text}`;
-        const posted = await this.reply(thread, body, 'copy of a message to the customer');
+        const posted = await this.reply(thread, body, 'copy of a message to the customer', pace);
         const ts = String(posted.result?.ts ?? '');
         await this.deps.store.rememberRelay({ messageId, number, channel: thread.channel, ts, origin: 'copy', user: String(d.data.actor ?? '') || null });
         return posted;
       }
       case 'mark':
-        return this.mark(number, d, ctx.attempt);
+        return this.mark(number, d, ctx.attempt, pace);
       default:
         throw new DeliveryError(`unknown delivery kind ${d.kind}`, { retryable: false });
     }
@@ -173,53 +177,59 @@ export class SlackOutboxRelay implements DeliveryConsumer {
   }
 
   /** The ticket's thread, posting its root first if need be. */
-  private async threadFor(number: string, d: PlannedDelivery, holder: string): Promise<(ThreadDoc & { ts: string }) | 'busy'> {
-    const root = await this.ensureRoot(number, String(d.data.route), holder);
+  private async threadFor(number: string, d: PlannedDelivery, holder: string, pace: Pace): Promise<(ThreadDoc & { ts: string }) | 'busy'> {
+    const root = await this.ensureRoot(number, String(d.data.route), holder, pace);
     return root === 'busy' ? 'busy' : root.thread;
   }
 
-  private async ensureRoot(number: string, route: string, holder: string): Promise<{ thread: ThreadDoc & { ts: string }; posted: boolean } | 'busy'> {
+  private async ensureRoot(number: string, route: string, holder: string, pace: Pace, expectNew = false): Promise<{ thread: ThreadDoc & { ts: string }; posted: boolean } | 'busy'> {
     const { store } = this.deps;
-    for (let round = 0; round < 3; round++) {
+    // A filing's delivery reserves at once (a clash then reads what is there); later ones read first.
+    let reserved = expectNew && (await store.reserveThread(number, route, holder, this.deps.clock.now()));
+    for (let round = 0; !reserved && round < 3; round++) {
       const now = this.deps.clock.now();
       const existing = await store.thread(number);
       if (existing?.ts) return { thread: existing as ThreadDoc & { ts: string }, posted: false };
-      if (existing) {
-        // Reserved without a message: its poster is at it, or died between posting and recording.
-        if (now.getTime() - existing.at.getTime() < this.staleMs) return 'busy';
-        const found = await this.findRoot(existing.channel, number, existing.at);
-        if (found) {
-          await store.threadPosted(number, existing.channel, found, 0);
-          return { thread: { ...existing, ts: found, cardVersion: 0 }, posted: false };
-        }
-        if (!(await store.takeOverReservation(number, existing, holder, now))) continue;
-      } else if (!(await store.reserveThread(number, route, holder, now))) continue;
-      // This attempt holds the reservation: post.
-      const channel = existing?.channel ?? route;
-      const ticket = await this.deps.complaints.get(number);
-      const card = createTicketCard(ticket, this.deps.text, now);
-      let ts: string;
-      try {
-        const res = await this.deps.client.chat.postMessage({
-          channel,
-          text: card.text,
-          blocks: card.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-          metadata: { event_type: ROOT_METADATA_TYPE, event_payload: { number } },
-        });
-        ts = String(res.ts);
-      } catch (err) {
-        const e = deliveryErrorOf(err, 'chat.postMessage');
-        // Slack answered (an error, a 429, a 5xx): nothing was posted, so the next attempt may post.
-        // No answer at all (timeout, connection lost): it may have been posted; the next attempt looks first.
-        if (answeredBySlack(err)) await store.dropReservation(number, holder).catch(() => undefined);
-        throw e;
+      if (!existing) {
+        reserved = await store.reserveThread(number, route, holder, now);
+        continue;
       }
-      await store.threadPosted(number, channel, ts, ticket.version);
-      return { thread: { number, channel, ts, holder, at: now, cardVersion: ticket.version }, posted: true };
+      // Reserved without a message: its poster is at it, or died between posting and recording.
+      if (now.getTime() - existing.at.getTime() < this.staleMs) return 'busy';
+      await pace();
+      const found = await this.findRoot(existing.channel, number, existing.at);
+      if (found) {
+        await store.threadPosted(number, existing.channel, found, 0);
+        return { thread: { ...existing, ts: found, cardVersion: 0 }, posted: false };
+      }
+      reserved = await store.takeOverReservation(number, existing, holder, now);
+      if (reserved) route = existing.channel;
     }
-    return 'busy';
+    if (!reserved) return 'busy';
+    // This attempt holds the reservation: post.
+    const now = this.deps.clock.now();
+    const ticket = await this.deps.complaints.get(number);
+    const card = createTicketCard(ticket, this.deps.text, now);
+    let ts: string;
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({
+        channel: route,
+        text: card.text,
+        blocks: card.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: ROOT_METADATA_TYPE, event_payload: { number } },
+      });
+      ts = String(res.ts);
+    } catch (err) {
+      // Slack answered (an error, a 429, a 5xx): nothing was posted, so the next attempt may post.
+      // No answer at all (timeout, connection lost): it may have been posted; the next attempt looks first.
+      if (answeredBySlack(err)) await store.dropReservation(number, holder).catch(() => undefined);
+      throw deliveryErrorOf(err, 'chat.postMessage');
+    }
+    await store.threadPosted(number, route, ts, ticket.version);
+    return { thread: { number, channel: route, ts, holder, at: now, cardVersion: ticket.version }, posted: true };
   }
 
   /** A root message of `number` posted since `since` (its poster died before recording it). */
@@ -236,8 +246,8 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     }
   }
 
-  private async updateCard(number: string, route: string, holder: string): Promise<DeliveryOutcome> {
-    const root = await this.ensureRoot(number, route, holder);
+  private async updateCard(number: string, route: string, holder: string, pace: Pace): Promise<DeliveryOutcome> {
+    const root = await this.ensureRoot(number, route, holder, pace);
     if (root === 'busy') return this.busy();
     if (root.posted) return { status: 'sent', result: { channel: root.thread.channel, ts: root.thread.ts } };
     const ticket = await this.deps.complaints.get(number);
@@ -245,6 +255,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     if (root.thread.cardVersion >= ticket.version) return { status: 'skipped' };
     const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
     try {
+      await pace();
       await this.deps.client.chat.update({ channel: root.thread.channel, ts: root.thread.ts, text: card.text, blocks: card.blocks });
     } catch (err) {
       throw deliveryErrorOf(err, 'chat.update');
@@ -253,7 +264,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     return { status: 'sent', result: { version: ticket.version } };
   }
 
-  private async postEscalation(number: string, d: PlannedDelivery): Promise<DeliveryOutcome> {
+  private async postEscalation(number: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
     const ticket = await this.deps.complaints.get(number);
     const { m } = this.deps.text;
     const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
@@ -262,6 +273,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     // The notice and the facts; the buttons stay on the ticket's own message.
     const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: notice } }, ...card.blocks.filter((b) => b.type !== 'actions')];
     try {
+      await pace();
       const res = await this.deps.client.chat.postMessage({ channel: d.lane!, text: `${card.text}`, blocks, unfurl_links: false, unfurl_media: false });
       return { status: 'sent', result: { channel: d.lane, ts: res.ts } };
     } catch (err) {
@@ -271,8 +283,9 @@ export class SlackOutboxRelay implements DeliveryConsumer {
 
   // ---- thread replies -------------------------------------------------------------------------
 
-  private async reply(thread: ThreadDoc & { ts: string }, text: string, what: string): Promise<DeliveryOutcome & { status: 'sent' }> {
+  private async reply(thread: ThreadDoc & { ts: string }, text: string, what: string, pace: Pace): Promise<DeliveryOutcome & { status: 'sent' }> {
     try {
+      await pace();
       const res = await this.deps.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false, unfurl_media: false });
       return { status: 'sent', result: { channel: thread.channel, ts: res.ts } };
     } catch (err) {
@@ -342,7 +355,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
 
   // ---- marks on messages to the customer -------------------------------------------------------
 
-  private async mark(number: string, d: PlannedDelivery, attempt: number): Promise<DeliveryOutcome> {
+  private async mark(number: string, d: PlannedDelivery, attempt: number, pace: Pace): Promise<DeliveryOutcome> {
     const outcome = await this.deps.deliveries.outcome(CUSTOMER_DELIVERY, String(d.data.eventId));
     const relay = await this.deps.store.relayOf(String(d.data.messageId));
     // Wait for the customer channel's answer and for the message to be in the thread.
@@ -350,6 +363,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     const { m } = this.deps.text;
     const ok = outcome.status !== 'failed';
     try {
+      await pace();
       await this.deps.client.reactions.add({ channel: relay.channel, timestamp: relay.ts, name: ok ? 'white_check_mark' : 'x' });
     } catch (err) {
       if (slackErrorCode(err) !== 'already_reacted') throw deliveryErrorOf(err, 'reactions.add');
@@ -357,7 +371,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     if (!ok) {
       const thread = await this.deps.store.thread(number);
       if (thread?.ts) {
-        await this.reply(thread as ThreadDoc & { ts: string }, m.note.failed(escapeMrkdwn(outcome.error ?? 'unknown')), 'delivery failure');
+        await this.reply(thread as ThreadDoc & { ts: string }, m.note.failed(escapeMrkdwn(outcome.error ?? 'unknown')), 'delivery failure', pace);
       }
     }
     return { status: 'sent', result: { delivered: ok } };

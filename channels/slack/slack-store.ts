@@ -11,6 +11,7 @@
  * - `slack_seen/<key>`: Slack event ids and request signatures already handled (duplicates, replays).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { insertQueue, updateQueue } from '../../src/store/mongo-batch';
 import { isDuplicateKey, translateStoreError } from '../../src/store/mongo-errors';
 
 type AnyModel = Model<Record<string, unknown>>;
@@ -57,12 +58,19 @@ export class SlackStore {
   private readonly index: AnyModel;
   private readonly relays: AnyModel;
   private readonly seen: AnyModel;
+  /** Writes of the outbox's concurrent deliveries go together (see src/store/mongo-batch.ts). */
+  private readonly threadInserts;
+  private readonly threadUpdates;
+  private readonly indexInserts;
 
   constructor(conn: Connection) {
     this.threads = model(conn, 'SlackThread', 'slack_threads');
     this.index = model(conn, 'SlackThreadIndex', 'slack_thread_index');
     this.relays = model(conn, 'SlackRelay', 'slack_relays');
     this.seen = model(conn, 'SlackSeen', 'slack_seen');
+    this.threadInserts = insertQueue(this.threads);
+    this.threadUpdates = updateQueue(this.threads);
+    this.indexInserts = insertQueue(this.index);
   }
 
   // ---- ticket threads -------------------------------------------------------------------------
@@ -75,25 +83,12 @@ export class SlackStore {
 
   /** Reserve the right to post the ticket's root message (false: someone holds it already). */
   async reserveThread(number: string, channel: string, holder: string, now: Date): Promise<boolean> {
-    try {
-      await this.threads.create({ _id: number, channel, ts: null, holder, at: now, cardVersion: 0 });
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      return translateStoreError(err);
-    }
+    return this.threadInserts.push({ _id: number, channel, ts: null, holder, at: now, cardVersion: 0 });
   }
 
   /** The reserver posted the root: record where (only the reserver writes this). */
   async threadPosted(number: string, channel: string, ts: string, cardVersion: number): Promise<void> {
-    await guarded(async () => {
-      await this.threads.updateOne({ _id: number }, { $set: { channel, ts, cardVersion } });
-      try {
-        await this.index.create({ _id: `${channel}:${ts}`, number });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
-    });
+    await Promise.all([this.threadUpdates.push({ _id: number, set: { channel, ts, cardVersion } }), this.indexInserts.push({ _id: `${channel}:${ts}`, number })]);
   }
 
   /** Give a reservation up after a failed post (Slack said no: nothing was posted). */
@@ -113,7 +108,7 @@ export class SlackStore {
   }
 
   async setCardVersion(number: string, version: number): Promise<void> {
-    await guarded(() => this.threads.updateOne({ _id: number }, { $set: { cardVersion: version } }));
+    await this.threadUpdates.push({ _id: number, set: { cardVersion: version } });
   }
 
   /** The ticket whose root message is `channel`/`ts`. */

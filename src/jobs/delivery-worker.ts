@@ -69,6 +69,12 @@ export class DeliveryError extends Error {
 
 export interface DeliveryContext {
   attempt: number;
+  /**
+   * Wait for the lane's next slot; call it right before each call to the far side (a consumer
+   * whose `pacesItself` is true). Work before it (reading, claiming) overlaps other deliveries
+   * of the lane; the calls themselves keep the lane's rate.
+   */
+  pace(): Promise<void>;
 }
 
 export interface DeliveryConsumer {
@@ -78,6 +84,8 @@ export interface DeliveryConsumer {
   plan(entries: FeedEntry[]): Promise<PlannedDelivery[]> | PlannedDelivery[];
   /** The lane of a delivery planned without one, asked when it is next in its key. */
   laneOf?(d: PlannedDelivery): Promise<string>;
+  /** True when `deliver` calls `ctx.pace()` before each call; otherwise the worker paces each delivery as a whole. */
+  readonly pacesItself?: boolean;
   deliver(d: PlannedDelivery, ctx: DeliveryContext): Promise<DeliveryOutcome>;
 }
 
@@ -115,7 +123,7 @@ export interface DeliveryStore {
 export interface DeliveryWorkerOptions {
   /** Deliveries per second per lane (Slack: about 1 per channel). */
   ratePerSecond?: number;
-  /** Feed entries read per batch. */
+  /** Feed documents read per batch (a document holds one change or a group commit's filings, up to a few dozen). */
   batch?: number;
   /** Stop reading the feed ahead while this many deliveries are pending. */
   maxPending?: number;
@@ -130,6 +138,8 @@ export interface DeliveryWorkerOptions {
   intervalMs?: number;
   /** Deliveries in flight at once, over all lanes. */
   concurrency?: number;
+  /** Deliveries of one lane in flight at once (their calls still keep the lane's pace); 1 unless the consumer paces itself. */
+  laneConcurrency?: number;
   lease?: Lease;
   /** Told about every settled delivery (metrics, tests). */
   onSettled?: (d: PlannedDelivery, outcome: SettledDelivery) => void;
@@ -149,8 +159,12 @@ interface Item {
 }
 
 interface LaneState {
+  /** When the lane's next call may go. */
   nextAt: number;
-  busy: boolean;
+  /** Deliveries of the lane in flight. */
+  busy: number;
+  /** Slots are granted one after another (each after the previous one's call has left). */
+  gate: Promise<void>;
 }
 
 export class DeliveryWorker {
@@ -163,6 +177,7 @@ export class DeliveryWorker {
   private readonly maxBackoffMs: number;
   private readonly claimTtlMs: number;
   private readonly concurrency: number;
+  private readonly laneConcurrency: number;
 
   /** Items by delivery id, in feed order (a Map keeps insertion order). */
   private items = new Map<string, Item>();
@@ -194,13 +209,14 @@ export class DeliveryWorker {
     private readonly options: DeliveryWorkerOptions = {},
   ) {
     this.interval = 1000 / (options.ratePerSecond ?? 1);
-    this.batch = options.batch ?? 200;
+    this.batch = options.batch ?? 8;
     this.maxPending = options.maxPending ?? 5000;
     this.maxAttempts = options.maxAttempts ?? Infinity;
     this.backoffMs = options.backoffMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
     this.claimTtlMs = options.claimTtlMs ?? 60_000;
-    this.concurrency = options.concurrency ?? 16;
+    this.concurrency = options.concurrency ?? 32;
+    this.laneConcurrency = consumer.pacesItself ? (options.laneConcurrency ?? 4) : 1;
   }
 
   get name(): string {
@@ -265,9 +281,9 @@ export class DeliveryWorker {
   async drain(timeoutMs = 60_000): Promise<void> {
     const target = await this.feed.last();
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let round = 0; ; round++) {
       if (this.stopped) throw new Error(`delivery worker ${this.name} is stopped`);
-      this.kick();
+      if (round % 10 === 0) this.kick();
       await new Promise((r) => setTimeout(r, 20));
       if (this.leased) {
         if (this.readTo !== null && this.readTo >= target && this.lowWater() >= target) {
@@ -302,6 +318,8 @@ export class DeliveryWorker {
         if (this.readTo !== from) break; // forgotten meanwhile (lease lost)
         for (const d of planned) this.add(d);
         this.readTo = cursor;
+        // Deliver what this batch brought while the next one is read (a long backlog starts at once).
+        this.schedule();
       }
       this.failures = 0;
       this.saveCursorSoon();
@@ -347,12 +365,13 @@ export class DeliveryWorker {
         continue;
       }
       const lane = this.lane(item.lane);
-      if (lane.busy) continue;
-      if (lane.nextAt > now) {
+      if (lane.busy >= this.laneConcurrency) continue;
+      // A lane paced by the worker waits here; one pacing itself may prepare while it waits.
+      if (!this.consumer.pacesItself && lane.nextAt > now) {
         wake = Math.min(wake, lane.nextAt);
         continue;
       }
-      lane.busy = true;
+      lane.busy++;
       this.run(item, lane);
     }
     if (wake < Infinity) this.wakeAt(wake);
@@ -389,7 +408,7 @@ export class DeliveryWorker {
           this.storeTrouble(item, err);
         } finally {
           this.busy--;
-          if (lane) lane.busy = false;
+          if (lane) lane.busy--;
           item.state = 'waiting';
           this.saveCursorSoon();
           this.schedule();
@@ -421,25 +440,23 @@ export class DeliveryWorker {
         return;
       }
     }
-    // 2. Deliver, paced: the lane's next slot starts now.
-    const startedAt = Date.now();
-    lane.nextAt = Math.max(lane.nextAt, startedAt + this.interval);
+    // 2. Deliver, paced: each call to the far side takes the lane's next slot.
+    const pace = () => this.slot(lane);
     let outcome: DeliveryOutcome;
     try {
-      outcome = await this.consumer.deliver(d, { attempt: item.attempt });
+      if (!this.consumer.pacesItself) await pace();
+      outcome = await this.consumer.deliver(d, { attempt: item.attempt, pace });
     } catch (err) {
       await this.failed(item, lane, err);
       return;
     }
     if (outcome.status === 'deferred') {
-      lane.nextAt = Math.min(lane.nextAt, startedAt); // nothing was sent: the slot is not used
       const retryAt = Date.now() + outcome.retryInMs;
       item.notBefore = retryAt;
       await this.store.release(name, d.id, item.attempt, new Date(retryAt), null).catch(() => undefined);
       item.attempt++;
       return;
     }
-    if (outcome.status === 'skipped') lane.nextAt = Math.min(lane.nextAt, startedAt);
     // 3. Record it (a record that fails to write is retried alone: the send is never repeated for it).
     await this.record(item, { status: outcome.status, at: new Date(), attempts: item.attempt, ...(outcome.result ? { result: outcome.result } : {}) });
   }
@@ -578,8 +595,24 @@ export class DeliveryWorker {
 
   private lane(name: string): LaneState {
     let l = this.lanes.get(name);
-    if (!l) this.lanes.set(name, (l = { nextAt: 0, busy: false }));
+    if (!l) this.lanes.set(name, (l = { nextAt: 0, busy: 0, gate: Promise.resolve() }));
     return l;
+  }
+
+  /**
+   * Wait for the lane's next slot. Slots are granted one after another, each at least one
+   * interval after the previous grant as it happened: a timer that fires late (a busy process)
+   * never lets two calls leave together — a burst the far side would answer with 429 and a
+   * second's wait. The price is that the lane runs a little below its rate when timers are late.
+   */
+  private slot(lane: LaneState): Promise<void> {
+    const granted = lane.gate.then(async () => {
+      const wait = lane.nextAt - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      lane.nextAt = Date.now() + this.interval;
+    });
+    lane.gate = granted.catch(() => undefined);
+    return granted;
   }
 
   private backoff(failures: number): number {

@@ -41,7 +41,9 @@ export class FakeSlack {
   private tsCounter = 0;
   /** chat.postMessage/update per channel limit (messages per second), or null. */
   private rate: number | null = null;
-  private window = new Map<string, number[]>();
+  /** Token buckets per channel: `rate` tokens a second, at most `burst` saved up. */
+  private buckets = new Map<string, { tokens: number; at: number }>();
+  private burst = 2;
   private posts = new Map<string, Array<{ ts: string; metadata?: unknown; text?: string }>>();
   /** Members of user groups (usergroups.users.list). */
   readonly groups = new Map<string, string[]>();
@@ -99,9 +101,15 @@ export class FakeSlack {
     this.failures = [];
   }
 
-  /** Answer 429 (Retry-After: 1) to chat.postMessage/chat.update beyond `perSecond` per channel in any second. */
-  rateLimit(perSecond: number | null): void {
+  /**
+   * Answer 429 (Retry-After: 1) to chat.postMessage/chat.update above `perSecond` per channel: a
+   * token bucket refilled at that rate, holding at most `burst` (a sender at the rate with a few
+   * milliseconds of jitter passes; anything faster is refused).
+   */
+  rateLimit(perSecond: number | null, burst = 2): void {
     this.rate = perSecond;
+    this.burst = burst;
+    this.buckets.clear();
   }
 
   /** Calls of a method that Slack accepted (HTTP 200, ok: true). */
@@ -177,13 +185,12 @@ export class FakeSlack {
     if (this.rate !== null && (method === 'chat.postMessage' || method === 'chat.update')) {
       const channel = String(args.channel);
       const now = Date.now();
-      const recent = (this.window.get(channel) ?? []).filter((t) => now - t < 1000);
-      if (recent.length >= this.rate) {
-        this.window.set(channel, recent);
-        return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
-      }
-      recent.push(now);
-      this.window.set(channel, recent);
+      const b = this.buckets.get(channel) ?? { tokens: this.burst, at: now };
+      b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.rate);
+      b.at = now;
+      this.buckets.set(channel, b);
+      if (b.tokens < 1) return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+      b.tokens -= 1;
     }
     switch (method) {
       case 'auth.test':

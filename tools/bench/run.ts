@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startEmbeddedDb } from '../../src/store/embedded-db';
 import { redactUri } from '../../src/logging/logger';
 import { benchFiling } from './filing-bench';
+import { benchSlackMarkdown } from './slack-bench';
 
 interface Section {
   title: string;
@@ -62,6 +63,12 @@ async function main(): Promise<void> {
     for (const r of filing) {
       console.log(`  concurrency ${r.concurrency}: raw ${r.rawPerSec.toFixed(0)}/s, filing ${r.servicePerSec.toFixed(0)}/s, ratio ${r.ratio.toFixed(2)} (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)})`);
     }
+
+    console.log('slack outbox benchmark');
+    sections.push({
+      title: 'Slack outbox',
+      markdown: await benchSlackMarkdown(uri, { count: Number(process.env.BENCH_SLACK_COUNT ?? 1000), rate: Number(process.env.BENCH_SLACK_RATE ?? 20) }),
+    });
 
     const nlpBench = path.join(__dirname, 'nlp-bench.ts');
     if (fs.existsSync(nlpBench)) {
