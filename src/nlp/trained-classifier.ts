@@ -14,8 +14,8 @@ import { type Category, isCategory, isSeverity, type Severity } from '../domain/
 import { projectRoot } from '../support/paths';
 import { FeatureSpace, type SparseVector } from './features';
 import { type LinearHead, decodeFloat32, dequantizeWeights, type ModelFile, type ModelHead, readModelFile } from './model-file';
-import { decide, type Priority } from './decision';
-import { softmaxInPlace } from './models/softmax';
+import type { Priority } from './decision';
+import { argmax, softmaxInPlace } from './models/softmax';
 import { Featurizer } from './featurizer';
 import { analyzeFast, tokenizerOptionsOf } from './pipeline';
 import { applyRules, type Findings } from './rules';
@@ -161,6 +161,8 @@ export interface ModelPrediction {
   severities: LabelProbability<Severity>[];
   /** The model's severity decision (major above its recall-first threshold), before the rules. */
   severity: Severity | null;
+  /** The score the `major` decision compares with its threshold (the detector's probability), null without one. */
+  majorScore: number | null;
   /** What the rule detectors found (used by classify). */
   findings: Findings;
 }
@@ -247,16 +249,20 @@ export class TrainedClassifier implements Classifier {
     return softmaxInPlace(z.slice(head.offset, head.offset + head.labels.length), head.temperature);
   }
 
-  /** The head's label index: its recall-first label when that reaches its threshold, else the most likely. */
-  private decideHead(head: RuntimeHead, p: Float64Array, z: Float64Array): number {
+  /** The probability the head's recall-first decision reads: its detector's, else the head's own (null without a priority label). */
+  private priorityScore(head: RuntimeHead, p: Float64Array, z: Float64Array): number | null {
     const pr = head.priority;
-    if (pr?.detector) {
-      const k = head.labels.indexOf(pr.label);
-      const d = pr.detector.labels.indexOf(pr.label);
-      if (k >= 0 && d >= 0 && (this.scores(pr.detector, z)[d] as number) >= pr.threshold) return k;
-      return decide(head.labels, p, null);
-    }
-    return decide(head.labels, p, pr);
+    if (!pr || !head.labels.includes(pr.label)) return null;
+    if (!pr.detector) return p[head.labels.indexOf(pr.label)] as number;
+    const d = pr.detector.labels.indexOf(pr.label);
+    return d >= 0 ? (this.scores(pr.detector, z)[d] as number) : null;
+  }
+
+  /** The head's label: its recall-first label when its score reaches the threshold, else the most likely. */
+  private decideHead(head: RuntimeHead, p: Float64Array, score: number | null): string {
+    const pr = head.priority;
+    if (pr && score !== null && score >= pr.threshold) return pr.label;
+    return head.labels[argmax(p)] as string;
   }
 
   /** The model's calibrated probabilities and decisions, without the rules. */
@@ -268,19 +274,21 @@ export class TrainedClassifier implements Classifier {
     for (let n = 0; n < x.indices.length && !known; n++) known = !this.signalFeature[x.indices[n] as number];
     // (object literals with every field, not spreads: they keep one fast object shape)
     if (!known) {
-      return { text: a.prepared.normalized, traditional: a.prepared.traditional, features: 0, categories: [], category: null, severities: [], severity: null, findings: a.findings };
+      return { text: a.prepared.normalized, traditional: a.prepared.traditional, features: 0, categories: [], category: null, severities: [], severity: null, majorScore: null, findings: a.findings };
     }
     const z = this.fused.compute(x);
     const pc = this.scores(this.category, z);
     const ps = this.severity ? this.scores(this.severity, z) : null;
+    const majorScore = ps && this.severity ? this.priorityScore(this.severity, ps, z) : null;
     return {
       text: a.prepared.normalized,
       traditional: a.prepared.traditional,
       features: x.indices.length,
       categories: this.rank(this.category.labels as Category[], pc),
-      category: this.category.labels[this.decideHead(this.category, pc, z)] as Category,
+      category: this.decideHead(this.category, pc, this.priorityScore(this.category, pc, z)) as Category,
       severities: ps && this.severity ? this.rank(this.severity.labels as Severity[], ps) : [],
-      severity: ps && this.severity ? (this.severity.labels[this.decideHead(this.severity, ps, z)] as Severity) : null,
+      severity: ps && this.severity ? (this.decideHead(this.severity, ps, majorScore) as Severity) : null,
+      majorScore,
       findings: a.findings,
     };
   }
