@@ -30,8 +30,8 @@ import { nbsvmLogits, trainNbsvm } from '../../src/nlp/models/nbsvm';
 import { argmax } from '../../src/nlp/models/softmax';
 import { analyzeText } from '../../src/nlp/pipeline';
 import { stratifiedFolds } from '../../src/nlp/random';
-import { applyRules } from '../../src/nlp/rules';
-import { baselineTokens, createLexicon } from '../../src/nlp/tokenizer';
+import { applyRules } from '../../src/nlp/rules/apply';
+import { baselineTokens } from '../../src/nlp/text/tokenizer';
 import { CONFIRMATION_THRESHOLD, loadModel, type ModelPrediction, TrainedClassifier } from '../../src/nlp/trained-classifier';
 import { prepareCorpus, splitHoldout, trainModel } from '../../src/nlp/training';
 import { numberOption, parseOptions, UsageError } from './cli-args';
@@ -146,13 +146,12 @@ function nbsvmModel(train: readonly Example[], balanced: boolean) {
     train.map((e) => e.text),
     { tokenizer: { englishCharGrams: false } },
   );
-  const lexicon = createLexicon(corpus.lexicon);
   const y = train.map((e) => labels.indexOf(e.label));
   const n = labels.map((_, k) => y.filter((v) => v === k).length);
   const model = trainNbsvm(corpus.vectors, y, labels.length, corpus.features.size, {
     positiveWeights: balanced ? n.map((nk) => Math.sqrt((y.length - nk) / nk)) : undefined,
   });
-  return (text: string) => labels[argmax(nbsvmLogits(model, corpus.features.vectorize(analyzeText(text, corpus.settings, lexicon).tokens)))] as string;
+  return (text: string) => labels[argmax(nbsvmLogits(model, corpus.features.vectorize(analyzeText(text, corpus.tokenizer).tokens)))] as string;
 }
 
 const BASELINE = 'textbook multinomial NB — the baseline';

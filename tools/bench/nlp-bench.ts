@@ -17,7 +17,7 @@ import path from 'node:path';
 import { loadExamples } from '../../src/nlp/dataset';
 import { modelFilePath } from '../../src/nlp/model-file';
 import { trainNaturalBayes } from '../../src/nlp/models/natural-baselines';
-import { tokenize } from '../../src/nlp/tokenizer';
+import { tokenize } from '../../src/nlp/text/tokenizer';
 import { loadModel } from '../../src/nlp/trained-classifier';
 import { DEFAULT_MODEL_DIR, projectDataFiles, ROOT } from '../../nlp-models/scripts/paths';
 import { measureLoad, measureRounds, median } from '../../nlp-models/scripts/perf';
