@@ -1,6 +1,7 @@
 /** Money amounts in normalised text and the severity they imply. */
 import type { Severity } from '../../domain/taxonomy';
 import { matchesNearDigits } from '../text/near-digits';
+import { LEXICONS } from './lexicons';
 import { parseChineseNumber } from './people';
 
 export type Currency = 'CNY' | 'HKD' | 'TWD' | 'USD';
@@ -21,7 +22,16 @@ export interface Amount {
   value: number;
   currency: Currency;
   text: string;
+  /** A price, balance, limit or loan amount (the words just before say so), not a sum in dispute. */
+  reference: boolean;
 }
+
+/** Words just before an amount that make it a price, a balance, a limit or a loan amount (lexicons.json `amountReference`). */
+const REFERENCE_BEFORE = {
+  zh: new RegExp(`(?:${LEXICONS.amountReference.zh.join('|')})[^，。！？；,.!?;]{0,4}$`),
+  en: new RegExp(`\\b(?:${LEXICONS.amountReference.en.join('|')})\\b[^.!?;]{0,20}$`),
+};
+const REFERENCE_WINDOW = { zh: 10, en: 40 };
 
 const NOT_MONEY_AFTER = '(?!\\s?(?:公里|千米|km|里|步|次|人|户|个|张|条|件|名|字|粉|册|台|辆|元素))';
 const AMOUNT_RE = new RegExp(
@@ -97,15 +107,17 @@ export function findAmounts(text: string, traditional = false): Amount[] {
       if (n !== undefined) value = n * (m[11] === '万' ? 10_000 : 1_000);
     }
     if (value === undefined || !Number.isFinite(value) || value <= 0) continue;
-    out.push({ value, currency: currencyOf(marker, traditional, hasHan), text: m[0].trim() });
+    const zh = /\p{Script=Han}/u.test(text.slice(Math.max(0, m.index - 2), m.index + m[0].length + 1));
+    const before = text.slice(Math.max(0, m.index - (zh ? REFERENCE_WINDOW.zh : REFERENCE_WINDOW.en)), m.index);
+    out.push({ value, currency: currencyOf(marker, traditional, hasHan), text: m[0].trim(), reference: (zh ? REFERENCE_BEFORE.zh : REFERENCE_BEFORE.en).test(before) });
   }
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-/** The severity an amount implies by AMOUNT_THRESHOLDS. */
+/** The severity an amount in dispute implies by AMOUNT_THRESHOLDS (a reference amount, a price or a balance, implies nothing). */
 export function amountSeverity(a: Amount): Severity {
   const t = AMOUNT_THRESHOLDS[a.currency];
+  if (a.reference) return 'general';
   return a.value >= t.major ? 'major' : a.value >= t.important ? 'important' : 'general';
 }
 

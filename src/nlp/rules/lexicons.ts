@@ -10,6 +10,6 @@ export interface Lexicon {
 export const LEXICON_NAMES = ['harm', 'medical', 'selfHarm', 'abuse', 'hazard', 'many', 'threat', 'anger', 'vulnerable', 'driving', 'legal'] as const;
 export type LexiconName = (typeof LEXICON_NAMES)[number];
 
-export const LEXICONS: Readonly<Record<LexiconName | 'vehicleFault', Lexicon>> = Object.fromEntries(
-  ([...LEXICON_NAMES, 'vehicleFault'] as const).map((name) => [name, { zh: LEXICON_DATA[name].zh, en: LEXICON_DATA[name].en }]),
-) as unknown as Record<LexiconName | 'vehicleFault', Lexicon>;
+export const LEXICONS: Readonly<Record<LexiconName | 'vehicleFault' | 'amountReference', Lexicon>> = Object.fromEntries(
+  ([...LEXICON_NAMES, 'vehicleFault', 'amountReference'] as const).map((name) => [name, { zh: LEXICON_DATA[name].zh, en: LEXICON_DATA[name].en }]),
+) as unknown as Record<LexiconName | 'vehicleFault' | 'amountReference', Lexicon>;

@@ -254,6 +254,35 @@ describe('many people, signals', () => {
   });
 });
 
+describe('amounts in dispute and people counted', () => {
+  const level = (text: string) => {
+    const p = prepareText(text);
+    return detect(p.normalized, p.traditional).amountLevel;
+  };
+
+  it.each([
+    ['全款38万买的车，发动机烧机油，修了四次'],
+    ['The purchase price was $45,000 and the radio stopped working'],
+    ['把我的信用卡额度从5万降到了5千'],
+    ['The principal balance is about $218,770 and they lost my paperwork again'],
+  ])('when an amount is a price, a balance or a limit, then it implies no severity: %s', (text) => {
+    expect(level(text)).toBe('general');
+  });
+
+  it.each([
+    ['they are holding my remaining balance of $10,190', 'major'],
+    ['银行理财到期了，本金十二万没回到账户', 'major'],
+    ['they kept $1,200 of my deposit', 'important'],
+  ])('when the amount is the sum in dispute, then it still counts: %s', (text, expected) => {
+    expect(level(text)).toBe(expected);
+  });
+
+  it('when "dozens" or "hundreds" count calls or dollars, then it is not many people; when they count people, it is', () => {
+    expect(findings('They have called me dozens of times and charged hundreds of dollars in fees').many).toEqual([]);
+    expect(findings('The outage left hundreds of customers without service').many.length).toBeGreaterThan(0);
+  });
+});
+
 describe('lexicon data', () => {
   it('when the lexicons are read, then every term is a valid expression without capturing groups, and plain Chinese terms are found by the scan', () => {
     for (const [name, lexicon] of Object.entries(LEXICONS)) {
