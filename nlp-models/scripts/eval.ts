@@ -70,6 +70,8 @@ function coldLoad(modelDir: string, runs: number): { importMs: number; loadMs: n
 // Markdown helpers
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '–');
+/** Four decimals where a figure is compared with a target at the third. */
+const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '–');
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '–');
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
@@ -429,7 +431,7 @@ async function main(argv: string[]): Promise<void> {
     if (goal) {
       targets.push([
         `default model on ${set.name} (never trained on it): accuracy ≥ ${goal.accuracy.toFixed(2)}, macro-F1 ≥ ${goal.macroF1.toFixed(2)}`,
-        `accuracy ${f3(withRules.accuracy)}, macro-F1 ${f3(withRules.macroF1)} (model + rules)`,
+        `accuracy ${f4(withRules.accuracy)}, macro-F1 ${f4(withRules.macroF1)} (model + rules)`,
         withRules.accuracy >= goal.accuracy && withRules.macroF1 >= goal.macroF1 ? 'met' : '**not met**',
       ]);
     }
@@ -742,6 +744,23 @@ async function main(argv: string[]): Promise<void> {
     `Model file: ${int(load.bytes / 1024)} KB (\`model.json\`); load (read, validate, build indices): in a fresh process ${
       cold.length ? `${median(cold.map((c) => c.loadMs)).toFixed(0)} ms after ${median(cold.map((c) => c.importMs)).toFixed(0)} ms of importing the classifier's modules` : 'not measured'
     }; in this process median ${load.medianMs.toFixed(0)} ms.`,
+    '',
+  );
+  md.push(
+    '## Notes',
+    '',
+    '- Out of domain, most remaining errors on the car-complaint titles are defects that the real set files under product quality',
+    '  (its source groups brakes, steering and engine problems there) while this taxonomy routes hazards (brakes failing, stalling',
+    '  on the motorway, fire) to `safety`; on the consumer-finance narratives the mapped labels differ from this guideline in places',
+    '  (identity theft and data breaches filed under credit reporting count as service quality there and as `other` here, account',
+    '  fraud as contract), and `after_sales` has only a handful of examples. Retraining on a deployment\'s own labels (section 1) is',
+    '  the remedy; section 1 shows what the pipeline reaches when it learns the deployment\'s labels.',
+    '- `major` and `safety` are decided recall-first (a missed major or safety complaint costs more than an extra escalation); the',
+    '  price is the precision in section 3, and the precision–recall table shows what a lower recall target would buy',
+    '  (`npm run train -- --target-recall 0.9`).',
+    "- Cross-validated and held-out figures on the project's own examples are optimistic for the round-3 titles and narratives,",
+    '  which were composed from hand-written phrase lists (see DATA_CARD.md); the real sets are the honest check.',
+    '- Timings depend on the machine and its load; `npm run bench` states them against baselines measured in the same run.',
     '',
   );
   fs.mkdirSync(path.dirname(out), { recursive: true });
