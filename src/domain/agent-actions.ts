@@ -3,6 +3,9 @@
  * (owner → team lead → complaint centre), hand it to a colleague, and record a contact made
  * outside the desk (a phone call), which meets the first-contact deadline. Optimistic and retry-safe like every change
  * (change-ticket.ts): the same request on the same expected version answers as its own success.
+ *
+ * The commit loop mirrors ChangeTicket's (which keeps its own private): a ticket's first change
+ * waits for its filing to be in the feed, a retry of a committed request is recognised by position.
  */
 import { ConcurrentChangeError, DomainError, NotOwnerError, TicketNotFoundError, ValidationError } from './errors';
 import { EVENTS, type EventType } from './events';
@@ -20,6 +23,8 @@ export interface AgentActionDeps {
   logger: CoreLogger;
   observer?: ChangeObserver;
   onCommitted?: (entry: FeedEntry) => void;
+  /** Resolves once a filing this process is announcing is in the feed. */
+  filingAnnounced?: (number: string) => Promise<void>;
 }
 
 export interface AgentActionInput {
@@ -96,17 +101,13 @@ export class AgentActions {
     params: unknown,
     decide: (before: Ticket, now: Date) => { after: Ticket; events: EventType[] },
   ): Promise<Ticket> {
-    const requestKey = requestKeyOf({ actor: input.actor, action, params, expectedVersion: input.expectedVersion });
+    const requestKey = requestKeyOf({ actor: input.actor, action, params });
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = await this.get(number);
+      if (before.version === 1) await this.ensureAnnounced(before);
+      // A retry of this very request that committed (its answer was lost) is answered as its success.
       if (await this.alreadyCommitted(before, requestKey, input.expectedVersion)) return before;
-      let decision: { after: Ticket; events: EventType[] };
-      try {
-        decision = decide(before, this.deps.clock.now());
-      } catch (err) {
-        if (err instanceof DomainError && (await this.alreadyCommitted(before, requestKey, input.expectedVersion, 5))) return before;
-        throw err;
-      }
+      const decision = decide(before, this.deps.clock.now());
       const result = await this.deps.tickets.commitChange({
         number,
         expectedVersion: before.version,
@@ -130,20 +131,26 @@ export class AgentActions {
     throw new ConcurrentChangeError(number);
   }
 
+  /** A ticket's changes follow its filing in the feed (as in ChangeTicket). */
+  private async ensureAnnounced(t: Ticket): Promise<void> {
+    await this.deps.filingAnnounced?.(t.number);
+    for (const wait of [0, 10, 30, 100, 300, 1000]) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      if ((await this.deps.feed.lockHolder(t.number, 1)) !== null) return;
+    }
+    await this.deps.feed.announceFilings([t]);
+  }
+
   private async get(number: string): Promise<Ticket> {
     const t = await this.deps.tickets.get(number);
     if (!t) throw new TicketNotFoundError(number);
     return t;
   }
 
-  private async alreadyCommitted(t: Ticket, requestKey: string, expectedVersion: number | undefined, lookback = 1): Promise<boolean> {
-    if (expectedVersion !== undefined) {
-      if (t.version <= expectedVersion) return false;
-      return (await this.deps.feed.entryOf(t.number, expectedVersion + 1))?.requestKey === requestKey;
-    }
-    for (let v = t.version; v > 1 && v > t.version - lookback; v--) {
-      if ((await this.deps.feed.entryOf(t.number, v))?.requestKey === requestKey) return true;
-    }
-    return false;
+  /** With the version the caller saw, exactly the change after it; without, the latest change. */
+  private async alreadyCommitted(t: Ticket, requestKey: string, expectedVersion: number | undefined): Promise<boolean> {
+    const version = expectedVersion !== undefined ? expectedVersion + 1 : t.version;
+    if (version > t.version || version < 2) return false;
+    return (await this.deps.feed.entryOf(t.number, version))?.requestKey === requestKey;
   }
 }

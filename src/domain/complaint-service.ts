@@ -5,12 +5,14 @@
  * - file-complaint.ts  validate, classify, number, save, announce (group commit, Idempotency-Key)
  * - change-ticket.ts   state-machine actions, reclassification, messages (optimistic, retry-safe)
  * - lookup-ticket.ts   a customer's verified lookup, guarded against guessing
+ * - erase-customer.ts  one customer's personal data erased on request
  * - effects.ts         what follows from the change feed: audit, projection, feedback, filing repair
  */
 import { AgentActions, type AgentActionInput } from './agent-actions';
 import { ChangeTicket, type TransitionInput } from './change-ticket';
 import { FileComplaint, type FileContext, type FileResult, type FilingOptions } from './file-complaint';
 import { LookupTicket, type LookupResult, type Verification } from './lookup-ticket';
+import { EraseCustomer, type EraseResult } from './erase-customer';
 import type {
   ChangeFeed,
   ChangeObserver,
@@ -51,6 +53,7 @@ export class ComplaintService {
   private readonly filing: FileComplaint;
   private readonly changes: ChangeTicket;
   private readonly lookups: LookupTicket;
+  private readonly erasure: EraseCustomer;
   private readonly agentActions: AgentActions;
 
   constructor(deps: ComplaintServiceDeps, options: ComplaintServiceOptions) {
@@ -63,16 +66,21 @@ export class ComplaintService {
           deps.logger.warn({ err, ticket: t.number }, 'change observer failed');
         }
       }
-      wake();
     };
-    this.filing = new FileComplaint({ ...deps, onCommitted: observeFilings }, options);
-    this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake() });
+    this.filing = new FileComplaint({ ...deps, onFiled: observeFilings, onCommitted: wake }, options);
+    this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
     this.lookups = new LookupTicket(deps);
-    this.agentActions = new AgentActions({ ...deps, onCommitted: (_e: FeedEntry) => wake() });
+    this.erasure = new EraseCustomer({ ...deps, changes: this.changes }, options.contactHashSecret);
+    this.agentActions = new AgentActions({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
   }
 
   file(raw: unknown, ctx: FileContext): Promise<FileResult> {
     return this.filing.file(raw, ctx);
+  }
+
+  /** Resolves once every filing answered so far has reached the change feed. */
+  settled(): Promise<void> {
+    return this.filing.settled();
   }
 
   /** Confidence was below the threshold and no person has decided the category yet. */
@@ -103,6 +111,11 @@ export class ComplaintService {
 
   addCustomerMessage(number: string, input: { text?: string; evidence?: Evidence[]; messageId?: string }, actor: Actor): Promise<{ ticket: Ticket; messageId: string }> {
     return this.changes.addCustomerMessage(number, input, actor);
+  }
+
+  /** Erase one customer's personal data (all their tickets), keeping every chain verifiable. */
+  eraseCustomer(contact: { phone?: string; email?: string }, actor: Actor): Promise<EraseResult> {
+    return this.erasure.erase(contact, actor);
   }
 
   sendAgentMessage(number: string, input: { text: string; messageId?: string }, actor: Actor, options?: { asSupervisor?: boolean }): Promise<{ ticket: Ticket; messageId: string }> {

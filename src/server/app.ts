@@ -24,10 +24,10 @@ import { startPeriodic } from '../jobs/periodic';
 import type { ComplaintService } from '../domain/complaint-service';
 import { composeCore } from './compose-core';
 import { rateLimit } from 'express-rate-limit';
-import { errorMiddleware, HttpError, notFoundHandler, rejectOperatorKeys, requireJson } from './http-error';
+import { errorMiddleware, HttpError, notFoundHandler } from './http-error';
 import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
 import { openApiDocument } from './openapi';
-import { complaintsRouter } from './routes/complaints';
+import { complaintsRouter, methodNotAllowed } from './routes/complaints';
 import { loadClassifier } from './classifier-factory';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../jobs/delivery-worker';
 import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-delivery';
@@ -138,7 +138,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.warn('AUDIT_SECRET is not set: audit hashes are plain SHA-256, so whoever can write to the database can rebuild the chain');
   }
   const repair = core.repairFilings;
-  const effects = { worker, drain: () => worker.drain(), repairFilings: repair };
+  const effects = {
+    worker,
+    drain: async () => {
+      await complaints.settled();
+      await worker.drain();
+    },
+    repairFilings: repair,
+  };
   const jobs = { repairFilings: async () => {}, retention: async () => {} };
 
   // Deliveries that follow the feed: agents' messages to customers, and (when configured) Slack.
@@ -234,6 +241,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }, config.SHUTDOWN_TIMEOUT_MS);
       await closed;
       clearTimeout(timer);
+      await complaints.settled();
       await Promise.all([slack?.stop(), customerDelivery.stop()]);
       await worker.stop();
       await database.close();
@@ -262,7 +270,8 @@ export function buildApp(deps: {
   const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.TRUST_PROXY);
+  // One reverse proxy in front: the client address is the one it adds to X-Forwarded-For.
+  app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -292,6 +301,7 @@ export function buildApp(deps: {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+  for (const p of ['/healthz', '/readyz', '/metrics', '/api/openapi.json']) app.all(p, methodNotAllowed(['GET', 'HEAD']));
 
   // Per client address (behind TRUST_PROXY, the address the proxy saw); per instance.
   app.use(
@@ -304,14 +314,8 @@ export function buildApp(deps: {
       handler: (_req, _res, next, o) => next(new HttpError(429, 'rate_limited', `More than ${o.limit} requests a minute from this address; retry later.`)),
     }),
   );
-  // JSON only on the API routes: later Slack routes need the raw body for signatures.
-  app.use(
-    '/api/complaints',
-    requireJson,
-    express.json({ limit: config.API_BODY_LIMIT, strict: true, type: 'application/json' }),
-    rejectOperatorKeys,
-    complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT }),
-  );
+  // JSON only on the API routes (parsed in the router): Slack routes need the raw body for signatures.
+  app.use('/api/complaints', complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT, bodyLimit: config.API_BODY_LIMIT }));
   // POST /slack/events (events, interactivity, the command): signature-checked over the raw body.
   deps.slack?.mount(app);
   app.use('/api', notFoundHandler);
