@@ -74,14 +74,14 @@ export interface SlackEdge {
   idle(): Promise<void>;
 }
 
-/** Slack is on when both keys are set (the config schema refuses one without the other). */
-export function slackConfigured(config: Config): config is Config & { SLACK_BOT_TOKEN: string; SLACK_SIGNING_SECRET: string } {
-  return !!config.SLACK_BOT_TOKEN && !!config.SLACK_SIGNING_SECRET;
+/** Slack is on with the bot token and a way to receive requests: the signing secret, or an app token (Socket Mode). */
+export function slackConfigured(config: Config): config is Config & { SLACK_BOT_TOKEN: string } {
+  return !!config.SLACK_BOT_TOKEN && (!!config.SLACK_SIGNING_SECRET || !!config.SLACK_APP_TOKEN);
 }
 
 export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions = {}): SlackEdge {
   const { config, conn, clock } = deps;
-  if (!slackConfigured(config)) throw new Error('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)');
+  if (!slackConfigured(config)) throw new Error('Slack is not configured (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)');
   const logger = deps.logger.child({ component: 'slack' });
   const routing = loadRouting({ file: config.SLACK_ROUTING_FILE, channel: config.SLACK_CHANNEL, escalationChannel: config.SLACK_ESCALATION_CHANNEL });
   const text = createSlackText(config.SLACK_LANGUAGE, deps.taxonomy, config.SLA_TIMEZONE);
@@ -104,8 +104,9 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
       installerOptions: { clientOptions: { slackApiUrl: config.SLACK_API_URL } },
     });
   } else {
-    router.post(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: config.SLACK_SIGNING_SECRET, firstSighting: (k, at) => store.firstSighting(k, at), logger }));
-    receiver = new ExpressReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: true, router, logger: slackLogger(logger) });
+    const signingSecret = config.SLACK_SIGNING_SECRET!;
+    router.post(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret, firstSighting: (k, at) => store.firstSighting(k, at), logger }));
+    receiver = new ExpressReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: true, router, logger: slackLogger(logger) });
   }
   const app = new App({
     receiver,

@@ -131,6 +131,14 @@ export class SlackStore {
     });
   }
 
+  /** Forget a relay whose message did not go out after all (the core refused it). */
+  async forgetRelay(r: Pick<RelayDoc, 'messageId' | 'channel' | 'ts'>): Promise<void> {
+    await guarded(async () => {
+      await this.relays.deleteOne({ _id: r.messageId });
+      await this.relays.deleteOne({ _id: `at:${r.channel}:${r.ts}` });
+    });
+  }
+
   async relayOf(messageId: string): Promise<RelayDoc | null> {
     return this.relayDoc(messageId);
   }

@@ -85,7 +85,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   RETENTION_LOOKUP_FAILURES_DAYS: { description: 'Days failed lookups are kept (they only count within 15 minutes / 1 day)' },
   RETENTION_FEED_DAYS: { description: 'Days change-feed entries and journal locks are kept once every consumer has handled them' },
   RETENTION_INTERVAL_MINUTES: { description: 'How often the retention job runs' },
-  SLACK_SIGNING_SECRET: { description: 'Slack app signing secret (Basic Information); with SLACK_BOT_TOKEN it turns the Slack app on', example: '8f742231b10e8888abcd99yyyzzz85a5' },
+  SLACK_SIGNING_SECRET: { description: 'Slack app signing secret (Basic Information); with SLACK_BOT_TOKEN it turns the Slack app on (not needed in Socket Mode)', example: '8f742231b10e8888abcd99yyyzzz85a5' },
   SLACK_BOT_TOKEN: { description: 'Slack bot token (OAuth & Permissions), xoxb-…', example: 'xoxb-0000-0000-xxxx' },
   SLACK_APP_TOKEN: { description: 'Optional app-level token (xapp-…, scope connections:write): Socket Mode instead of POST /slack/events, no public URL needed', example: 'xapp-1-A000-0000-xxxx' },
   SLACK_API_URL: { description: 'Base URL of the Slack Web API (tests and proxies point it elsewhere)' },
@@ -180,14 +180,16 @@ export const configSchema = z.object({
   SLACK_NOTE_PREFIX: z.string().trim().min(1).max(10).default('//'),
   SLACK_RATE_PER_CHANNEL: z.coerce.number({ message: 'must be a number of messages per second' }).gt(0, { message: 'must be above 0' }).max(100, { message: 'must be at most 100' }).default(1),
 }).superRefine((c, ctx) => {
-  // The Slack app is on with both keys; one without the other, or no channel to post to, is a mistake.
-  const slackKeys: Array<keyof typeof c> = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'];
-  const given = slackKeys.filter((k) => c[k] !== undefined);
-  if (given.length === 1) {
-    const missing = slackKeys.find((k) => c[k] === undefined)!;
-    ctx.addIssue({ code: 'custom', path: [missing], message: `is required with ${given[0]} (the Slack app needs both)` });
+  // The Slack app is on with its bot token and a way to receive: the signing secret (HTTP) or an
+  // app token (Socket Mode). Half a setup, or no channel to post to, is a mistake.
+  const receives = c.SLACK_SIGNING_SECRET !== undefined || c.SLACK_APP_TOKEN !== undefined;
+  if (c.SLACK_BOT_TOKEN === undefined && receives) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: `is required with ${c.SLACK_SIGNING_SECRET !== undefined ? 'SLACK_SIGNING_SECRET' : 'SLACK_APP_TOKEN'} (the Slack app needs both)` });
   }
-  if (given.length === 2 && !c.SLACK_CHANNEL && !c.SLACK_ROUTING_FILE) {
+  if (c.SLACK_BOT_TOKEN !== undefined && !receives) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN (the Slack app needs both; or SLACK_APP_TOKEN for Socket Mode)' });
+  }
+  if (c.SLACK_BOT_TOKEN !== undefined && receives && !c.SLACK_CHANNEL && !c.SLACK_ROUTING_FILE) {
     ctx.addIssue({ code: 'custom', path: ['SLACK_CHANNEL'], message: 'is required when the Slack app is on (or give SLACK_ROUTING_FILE with a default channel)' });
   }
   if (c.SLACK_SEND_PREFIX === c.SLACK_NOTE_PREFIX) ctx.addIssue({ code: 'custom', path: ['SLACK_NOTE_PREFIX'], message: 'must differ from SLACK_SEND_PREFIX' });

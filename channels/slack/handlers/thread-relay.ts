@@ -61,9 +61,16 @@ export function registerThreadRelay(app: App, deps: SlackHandlerDeps): void {
         const supervisor = await deps.supervisors.has(e.user);
         if (!supervisor && ticket.owner?.id !== e.user) return tell(client, where, deps.text.m.reply.notAllowedToSend(number), deps.logger);
         const key = threadMessageKey(e.channel, e.ts);
+        const relay = { messageId: `${number}:${key}`, number, channel: e.channel, ts: e.ts, origin: 'thread' as const, user: e.user };
         // Remembered first, so the outbox marks this very message (and posts no copy of it).
-        await deps.store.rememberRelay({ messageId: `${number}:${key}`, number, channel: e.channel, ts: e.ts, origin: 'thread', user: e.user });
-        await deps.complaints.sendAgentMessage(number, { text: reply.text, messageId: key }, agentOf({ id: e.user }), { asSupervisor: supervisor });
+        await deps.store.rememberRelay(relay);
+        try {
+          await deps.complaints.sendAgentMessage(number, { text: reply.text, messageId: key }, agentOf({ id: e.user }), { asSupervisor: supervisor });
+        } catch (err) {
+          // Refused (not sent): the reply is not a relayed message after all. An outage may leave it remembered: harmless.
+          await deps.store.forgetRelay(relay).catch(() => undefined);
+          throw err;
+        }
       } catch (err) {
         await tell(client, where, explain(err, number, deps), deps.logger);
       }

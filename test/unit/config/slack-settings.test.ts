@@ -23,6 +23,9 @@ describe('Slack settings', () => {
   it('when one key is set without the other or without a channel, then start-up names what is missing, without echoing secrets', () => {
     const lines = problems({ SLACK_BOT_TOKEN: 'xoxb-1-2-supersecret' });
     expect(lines).toEqual([expect.stringMatching(/^SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN/)]);
+    expect(problems({ SLACK_SIGNING_SECRET: 'abcdefgh12345678' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: is required with SLACK_SIGNING_SECRET/)]);
+    // Socket Mode needs no signing secret.
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A-1-x', SLACK_CHANNEL: 'C0ABC' })).toEqual([]);
     expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdefgh12345678' })).toEqual([expect.stringMatching(/^SLACK_CHANNEL: is required/)]);
     const bad = problems({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_SIGNING_SECRET: 'abcdefgh12345678', SLACK_CHANNEL: '#complaints' });
     expect(bad.find((l) => l.startsWith('SLACK_BOT_TOKEN:'))).toMatch(/xoxb-/);
