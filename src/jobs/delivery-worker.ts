@@ -601,14 +601,19 @@ export class DeliveryWorker {
 
   /**
    * Wait for the lane's next slot. Slots are granted one after another, each at least one
-   * interval after the previous grant as it happened: a timer that fires late (a busy process)
-   * never lets two calls leave together — a burst the far side would answer with 429 and a
-   * second's wait. The price is that the lane runs a little below its rate when timers are late.
+   * interval after the previous grant as it happened: a timer that fires late never lets two
+   * grants come together. A timer that fired much too late means the process stalled, and the
+   * previous call may only be leaving now: half an interval more keeps the two apart at the far
+   * side (a burst there is answered with 429 and a second's wait). The lane runs a little below
+   * its rate when timers are late; that costs less than one 429.
    */
   private slot(lane: LaneState): Promise<void> {
     const granted = lane.gate.then(async () => {
       const wait = lane.nextAt - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) {
+        await new Promise((r) => setTimeout(r, wait));
+        if (Date.now() - lane.nextAt > this.interval / 4) await new Promise((r) => setTimeout(r, this.interval / 2));
+      }
       lane.nextAt = Date.now() + this.interval;
     });
     lane.gate = granted.catch(() => undefined);
