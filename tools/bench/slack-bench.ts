@@ -285,8 +285,8 @@ export async function benchSlackMarkdown(uri: string, options: { count?: number;
     '',
     `Load average (1 min) on this 2-core machine: ${loadBefore.toFixed(2)} before these runs, ${os.loadavg()[0]!.toFixed(2)} after. The outbox`,
     'waits on the database (FerretDB, one command at a time) for every delivery; when other work shares the cores its latency',
-    'spikes, calls bunch up after a stall and Slack\'s 429 costs the lane a second. On a quiet machine the same runs measured',
-    '1.07–1.12× (see the Slack issue\'s notes); compare runs only with similar load.',
+    'spikes, calls bunch up after a stall and Slack\'s 429 costs the lane a second. With the load average near 2 the same runs',
+    'measured 1.07–1.12× during development (not in this run); compare runs only at similar load.',
   );
   return [
     ...notes,
