@@ -71,7 +71,7 @@ export class ComplaintService {
     this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
     this.lookups = new LookupTicket(deps);
     this.erasure = new EraseCustomer({ ...deps, changes: this.changes }, options.contactHashSecret);
-    this.agentActions = new AgentActions({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
+    this.agentActions = new AgentActions({ changes: this.changes, sla: deps.sla });
   }
 
   file(raw: unknown, ctx: FileContext): Promise<FileResult> {

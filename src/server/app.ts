@@ -220,7 +220,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         idempotencyDays: config.RETENTION_IDEMPOTENCY_DAYS,
         lookupFailureDays: config.RETENTION_LOOKUP_FAILURES_DAYS,
       });
-      logger.info(r, 'retention done');
+      // Delivery records (claims, outcomes) matter until the feed entries they belong to are gone.
+      const deliveryRecords = await deliveries.trim(new Date(clock.now().getTime() - config.RETENTION_FEED_DAYS * 86_400_000));
+      logger.info({ ...r, deliveryRecords }, 'retention done');
     },
     logger,
     new MongoLease(conn, 'retention', 10 * 60_000),
