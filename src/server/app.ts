@@ -28,6 +28,8 @@ import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from 
 import { openApiDocument } from './openapi';
 import { complaintsRouter } from './routes/complaints';
 import { loadClassifier } from './classifier-factory';
+import { createCustomerEdges, type CustomerEdges, type CustomerEdgesOptions } from '../../channels/customer-edges';
+import type { CustomerChannel } from '../../channels/customer-channel';
 
 export interface ServerHandle {
   app: Express;
@@ -39,6 +41,9 @@ export interface ServerHandle {
   database: Database;
   complaints: ComplaintService;
   metrics: Metrics;
+  /** Where customers talk to the service (Bot Framework, Direct Line, widget) and how to reach them again. */
+  customerEdges: CustomerEdges;
+  customerChannels: CustomerChannel[];
   stop(): Promise<void>;
 }
 
@@ -48,6 +53,7 @@ export interface StartOptions {
   classifier?: Classifier;
   /** Interval of the effects sweep (re-running audit/outbox writes interrupted by a crash); 0 disables. */
   sweepIntervalMs?: number;
+  customerEdges?: CustomerEdgesOptions;
 }
 
 /** How far back the sweep looks for changes whose effects may be missing. */
@@ -110,7 +116,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.warn('CONTACT_HASH_SECRET is not set: repeat detection uses a built-in key; set a long random value');
   }
 
-  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy });
+  const customerEdges = createCustomerEdges({ config, logger, conn, complaints, taxonomy, clock }, options.customerEdges);
+  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, customerEdges });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
   // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
@@ -118,6 +125,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (!connected) logger.warn({ db: database.displayUri }, 'database not reachable yet: serving 503 until it is');
 
   const server = http.createServer(app);
+  server.on('upgrade', (req, socket, head) => {
+    if (!customerEdges.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -151,6 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (stopping ??= (async () => {
       if (sweepTimer) clearInterval(sweepTimer);
       logger.info('shutting down: no new connections, finishing in-flight requests');
+      await customerEdges.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => {
@@ -163,7 +174,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, metrics, stop };
+  return { app, server, url, port, config, logger, database, complaints, metrics, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {
@@ -179,6 +190,8 @@ export function buildApp(deps: {
   complaints: ComplaintService;
   database: Database;
   taxonomy: Taxonomy;
+  /** Customer-facing routes (Bot Framework, Direct Line, widget), mounted before the 404 handler. */
+  customerEdges?: Pick<CustomerEdges, 'mount'>;
 }): Express {
   const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
@@ -222,6 +235,7 @@ export function buildApp(deps: {
     rejectOperatorKeys,
     complaintsRouter(complaints, taxonomy),
   );
+  deps.customerEdges?.mount(app);
   app.use('/api', notFoundHandler);
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

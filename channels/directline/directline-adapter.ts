@@ -1,0 +1,60 @@
+/**
+ * The bot adapter behind the self-hosted Direct Line: a posted activity becomes a turn of the same
+ * bot the Bot Framework channel runs, and what the bot sends is appended to the conversation's
+ * activities (where the websocket streams and polling clients find it).
+ */
+import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import { EventEmitter } from 'node:events';
+import type { DirectLineStore } from './activity-store';
+
+export const BOT_ID = 'complaint-desk';
+export const BOT_NAME = 'Complaint desk';
+
+export class DirectLineAdapter extends BotAdapter {
+  /** 'appended' (conversationId) after every activity this instance stores. */
+  readonly events = new EventEmitter();
+
+  constructor(private readonly store: DirectLineStore) {
+    super();
+    this.events.setMaxListeners(0);
+  }
+
+  async sendActivities(context: TurnContext, activities: Array<Partial<Activity>>): Promise<ResourceResponse[]> {
+    const out: ResourceResponse[] = [];
+    for (const a of activities) {
+      if (a.type === 'delay' || a.type === 'trace') {
+        out.push({ id: '' });
+        continue;
+      }
+      const conversationId = a.conversation?.id ?? context.activity.conversation.id;
+      const { activity } = await this.store.append(conversationId, {
+        ...a,
+        from: a.from?.id ? a.from : { id: BOT_ID, name: BOT_NAME, role: 'bot' },
+        recipient: a.recipient ?? context.activity.from,
+        conversation: { id: conversationId } as Activity['conversation'],
+        channelId: context.activity.channelId,
+        timestamp: new Date(),
+      });
+      this.events.emit('appended', conversationId);
+      out.push({ id: activity.id ?? '' });
+    }
+    return out;
+  }
+
+  async updateActivity(): Promise<void> {
+    throw new Error('Direct Line here does not support updating activities');
+  }
+
+  async deleteActivity(): Promise<void> {
+    throw new Error('Direct Line here does not support deleting activities');
+  }
+
+  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
+    await this.runMiddleware(new TurnContext(this, activity), logic);
+  }
+
+  async processActivity(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    await this.runMiddleware(new TurnContext(this, activity), logic);
+  }
+}
