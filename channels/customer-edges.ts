@@ -10,7 +10,8 @@ import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { ConversationState, type Storage } from 'botbuilder';
+import type { Storage } from 'botbuilder';
+import { OptimisticConversationState } from './state/optimistic-conversation-state';
 import type { Config } from '../src/config/schema';
 import type { ComplaintService } from '../src/domain/complaint-service';
 import type { Taxonomy } from '../src/domain/taxonomy-config';
@@ -76,7 +77,7 @@ export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEd
     },
   };
   const storage = options.botStorage ?? new MongoBotStorage(conn);
-  const bot = new ComplaintBot(new ConversationState(storage), dialogDeps, logger.child({ component: 'bot' }));
+  const bot = new ComplaintBot(new OptimisticConversationState(storage), dialogDeps, logger.child({ component: 'bot' }));
   const run = (context: Parameters<ComplaintBot['run']>[0]) => bot.run(context);
 
   const bfSettings = {

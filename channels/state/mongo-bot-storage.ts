@@ -13,6 +13,9 @@
  *                    the item. Versions are gap-free, since n+1 can only be inserted by a writer that
  *                    read n.
  *
+ * A successful write moves the item's `eTag` on to the version written (so the caller can write
+ * again conditionally); "0" means "only if the item does not exist yet".
+ *
  * Items are stored as JSON text, so keys with `.` or `$` (which dialog state and activities may
  * carry) never reach the database as field names. Old versions are deleted by `_id` well behind the
  * head (RETAIN versions), so a reader starting from a lagging hint still finds a gap-free run.
@@ -114,12 +117,17 @@ export class MongoBotStorage implements Storage {
       const base = Number(eTag);
       if (!Number.isInteger(base) || base < 0) throw new ETagConflictError(key);
       if (!(await this.insertVersion(key, base + 1, json))) throw new ETagConflictError(key);
+      item.eTag = String(base + 1);
       return;
     }
     // `*` or no eTag: last writer wins, still as a new version after the latest.
     for (let attempt = 0; attempt < 20; attempt++) {
       const latest = await this.latest(key);
-      if (await this.insertVersion(key, (latest?.seq ?? 0) + 1, json)) return;
+      const seq = (latest?.seq ?? 0) + 1;
+      if (await this.insertVersion(key, seq, json)) {
+        if (eTag !== undefined) item.eTag = String(seq);
+        return;
+      }
     }
     throw new ETagConflictError(key);
   }
