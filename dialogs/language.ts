@@ -69,7 +69,8 @@ export function detect(text: string): BotLanguage | null {
  */
 export function chooseLanguage(current: BotLanguage | undefined, locale: string | undefined, text: string): BotLanguage {
   const detected = detect(text);
-  if (!current) return detected ?? fromLocale(locale) ?? (/[\u3400-\u9fff]/.test(text) ? 'zh-CN' : 'en');
+  // With nothing to go on (a greeting before any text, no locale) the desk speaks Simplified Chinese.
+  if (!current) return detected ?? fromLocale(locale) ?? (/[A-Za-z]/.test(text) && !/[\u3400-\u9fff]/.test(text) ? 'en' : 'zh-CN');
   if (!detected) return current;
   if (current !== 'en' && detected !== 'en') {
     const script = chineseScript(text);

@@ -113,7 +113,7 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     return next;
   };
 
-  const startConversation = async (req: Request, id: string, channel: TokenClaims['ch'], userId: string) => {
+  const startConversation = async (req: Request, id: string, channel: TokenClaims['ch'], userId: string, locale?: string) => {
     const created = await store.create(id, channel, userId);
     if (created) {
       // The bot greets whoever joins (a conversationUpdate, as the Direct Line service sends).
@@ -126,7 +126,7 @@ export function directLineRouter(deps: DirectLineDeps): Router {
         from: { id: userId, role: 'user' },
         recipient: { id: BOT_ID, name: BOT_NAME, role: 'bot' },
         membersAdded: [{ id: BOT_ID, name: BOT_NAME }, { id: userId }],
-        locale: typeof req.query.locale === 'string' ? req.query.locale : undefined,
+        locale: locale ?? (typeof req.query.locale === 'string' ? req.query.locale : undefined),
         timestamp: new Date(),
       } as Partial<Activity>).catch((err: unknown) => logger.warn({ err, conversationId: id }, 'welcome turn failed'));
     }
@@ -162,12 +162,14 @@ export function directLineRouter(deps: DirectLineDeps): Router {
 
   router.post(
     '/v3/directline/conversations',
+    express.json({ limit: '4kb', type: () => true }),
     wrap(async (req, res) => {
       const auth = await authenticate(req);
       let claims: Omit<TokenClaims, 'exp'>;
       if (auth.kind === 'secret') claims = { c: newConversationId(), ch: 'directline', u: `dl_${crypto.randomBytes(8).toString('hex')}` };
       else claims = { c: auth.claims.c, ch: auth.claims.ch, u: auth.claims.u ?? `dl_${crypto.randomBytes(8).toString('hex')}` };
-      const created = await startConversation(req, claims.c, claims.ch, claims.u!);
+      const startLocale = (req.body as { locale?: unknown } | undefined)?.locale;
+      const created = await startConversation(req, claims.c, claims.ch, claims.u!, typeof startLocale === 'string' && /^[A-Za-z-]{2,20}$/.test(startLocale) ? startLocale : undefined);
       const t = auth.kind === 'token' ? { token: req.get('authorization')!.replace(/^Bearer\s+/i, ''), expires_in: auth.claims.exp - Math.floor(Date.now() / 1000) } : await issue(claims);
       res.status(created ? 201 : 200).json({ conversationId: claims.c, token: t.token, expires_in: t.expires_in, streamUrl: streamUrl(req, claims.c, t.token) });
     }),
@@ -176,6 +178,11 @@ export function directLineRouter(deps: DirectLineDeps): Router {
   router.get(
     '/v3/directline/conversations/:id',
     wrap(async (req, res) => {
+      // A token issued for a conversation not started yet (the widget's) starts it on reconnect.
+      const early = await authenticate(req);
+      if (early.kind === 'token' && early.claims.c === req.params.id && !(await store.get(early.claims.c))) {
+        await startConversation(req, early.claims.c, early.claims.ch, early.claims.u ?? `dl_${crypto.randomBytes(8).toString('hex')}`);
+      }
       const { auth, id, conversation } = await conversationOf(req);
       const watermark = parseWatermark(req.query.watermark);
       const t = auth.kind === 'token' ? { token: req.get('authorization')!.replace(/^Bearer\s+/i, ''), expires_in: auth.claims.exp - Math.floor(Date.now() / 1000) } : await issue({ c: id, ch: conversation.channel, u: conversation.userId });

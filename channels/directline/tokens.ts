@@ -16,6 +16,8 @@ export interface TokenClaims {
   u?: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /** Random nonce: every token issued is distinct. */
+  n?: string;
 }
 
 const PREFIX = 'dl1';
@@ -44,7 +46,7 @@ export class TokenSigner {
   }
 
   sign(claims: TokenClaims): string {
-    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ ...claims, n: crypto.randomBytes(6).toString('base64url') })).toString('base64url');
     return `${PREFIX}.${body}.${this.mac(body)}`;
   }
 

@@ -52,7 +52,7 @@ export interface DirectLineSession {
   close(): void;
 }
 
-export function connect(options: { domain: string; token: string; conversationId?: string; watermark?: string; webSocket?: boolean }): DirectLineSession {
+export function connect(options: { domain: string; token: string; conversationId?: string; watermark?: string; webSocket?: boolean; locale?: string }): DirectLineSession {
   const client = new DirectLine({
     domain: options.domain,
     token: options.token,
@@ -60,6 +60,7 @@ export function connect(options: { domain: string; token: string; conversationId
     watermark: options.watermark,
     webSocket: options.webSocket ?? true,
     pollingInterval: 300,
+    conversationStartProperties: { locale: options.locale ?? 'zh-CN' },
     WebSocket: WebSocket as never,
     ajax: ajax as never,
   });

@@ -78,7 +78,7 @@
 
   function start() {
     return loadScript(base + '/webchat/webchat.js').then(session).then(function (s) {
-      var directLine = window.WebChat.createDirectLine({ domain: base + '/v3/directline', token: s.token, conversationId: s.conversationId, webSocket: true });
+      var directLine = window.WebChat.createDirectLine({ domain: base + '/v3/directline', token: s.token, conversationId: s.conversationId, webSocket: true, conversationStartProperties: { locale: locale } });
       window.WebChat.renderWebChat(
         {
           directLine: directLine,
