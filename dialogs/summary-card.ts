@@ -11,9 +11,10 @@ export function createSummaryCard(draft: ComplaintDraft, m: Messages, lang: BotL
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.3',
     fallbackText: `${m.summaryTitle}\n${facts.map((f) => `${f.title}: ${f.value}`).join('\n')}`,
+    // One wrapped line per field ("**Contact**: 138…") reads better in a narrow chat panel than a FactSet's two columns.
     body: [
-      { type: 'TextBlock', text: m.summaryTitle, weight: 'Bolder', size: 'Medium' },
-      { type: 'FactSet', facts },
+      { type: 'TextBlock', text: m.summaryTitle, weight: 'Bolder', size: 'Medium', wrap: true },
+      ...facts.map((f) => ({ type: 'TextBlock', text: `**${f.title}**: ${escapeMarkdown(f.value)}`, wrap: true, spacing: 'Small' })),
     ],
   });
 }
@@ -33,4 +34,9 @@ export function withButtons(text: string, buttons: string[]): Partial<Activity> 
     buttons.map((title) => ({ type: ActionTypes.ImBack, title, value: title })),
     text,
   );
+}
+
+/** Customer text shown in a card must not turn into markdown (links, emphasis). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]()#+!>~|])/g, '\\$1');
 }

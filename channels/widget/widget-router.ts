@@ -32,12 +32,8 @@ export function originAllowed(origin: string | undefined, patterns: string[]): b
 }
 
 function webChatBundle(): { path: string; etag: string } | null {
-  const candidates = [WEBCHAT_BUILD_PATH];
-  try {
-    candidates.push(require.resolve('botframework-webchat/dist/webchat.js'));
-  } catch {
-    // a production install without devDependencies: only the built copy exists
-  }
+  // The built copy first; in development (tests run from the sources) the devDependency itself.
+  const candidates = [WEBCHAT_BUILD_PATH, path.join(projectRoot(), 'node_modules', 'botframework-webchat', 'dist', 'webchat.js')];
   for (const p of candidates) {
     if (fs.existsSync(p)) {
       const stat = fs.statSync(p);

@@ -30,8 +30,8 @@ beforeEach(() => {
     .post(/\/v3\/conversations\/[^/]+\/activities(\/.*)?$/)
     .reply(200, (uri, body) => {
       const conversation = decodeURIComponent(uri.split('/')[3]!);
-      const b = body as { text?: string; attachments?: Array<{ content?: { body?: Array<{ facts?: Array<{ value: string }> }> } }> };
-      const facts = (b.attachments ?? []).flatMap((a) => (a.content?.body ?? []).flatMap((x) => (x.facts ?? []).map((f) => f.value)));
+      const b = body as { text?: string; attachments?: Array<{ content?: { body?: Array<{ text?: string }> } }> };
+      const facts = (b.attachments ?? []).flatMap((a) => (a.content?.body ?? []).map((x) => (x.text ?? '').replace(/\*\*/g, '').replace(/\\(.)/g, '$1')));
       replies.set(conversation, [...(replies.get(conversation) ?? []), [b.text ?? '', ...facts].join('\n')]);
       return { id: crypto.randomUUID() };
     });

@@ -9,8 +9,8 @@ import { complaintCases, type UserTurn } from './cases/complaint.cases';
 function text(a: Partial<Activity> | undefined): string {
   if (!a) return '';
   const facts = (a.attachments ?? []).flatMap((att) => {
-    const body = (att.content as { body?: Array<{ facts?: Array<{ title: string; value: string }> }> } | undefined)?.body ?? [];
-    return body.flatMap((b) => (b.facts ?? []).map((f) => `${f.title}: ${f.value}`));
+    const body = (att.content as { body?: Array<{ text?: string }> } | undefined)?.body ?? [];
+    return body.map((b) => (b.text ?? '').replace(/\*\*/g, '').replace(/\\(.)/g, '$1'));
   });
   const buttons = (a.suggestedActions?.actions ?? []).map((x) => x.title);
   return [a.text ?? '', ...facts, ...buttons].join('\n');
