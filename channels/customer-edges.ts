@@ -76,7 +76,8 @@ export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEd
       now: () => clock.now(),
     },
   };
-  const storage = options.botStorage ?? new MongoBotStorage(conn);
+  // The bot saves every turn with the eTag it loaded, so it may read from the instance's cache (see MongoBotStorage).
+  const storage = options.botStorage ?? new MongoBotStorage(conn, { trustCache: true });
   const bot = new ComplaintBot(new OptimisticConversationState(storage), dialogDeps, logger.child({ component: 'bot' }));
   const run = (context: Parameters<ComplaintBot['run']>[0]) => bot.run(context);
 

@@ -89,7 +89,8 @@ export class ComplaintDialog extends InterruptibleDialog {
       o.draft = newDraft(crypto.randomBytes(9).toString('base64url'));
       if (o.firstText && !isBareIntent(o.firstText)) {
         this.fill(o.draft, step.context, o.firstText);
-        o.draft.description = o.firstText.trim();
+        // A story becomes the description; a fragment ("坏了", a phone number alone) only fills slots and the question is asked.
+        if (this.descriptionOk(o.firstText)) o.draft.description = o.firstText.trim();
       }
       if (o.attachments?.length) await this.addEvidence(step.context, o.draft, o.attachments);
       delete o.firstText;

@@ -45,6 +45,9 @@ export class MainDialog extends ComponentDialog {
       case 'greeting':
         await step.context.sendActivity(m.greeting);
         return step.endDialog(null);
+      case 'thanks':
+        await step.context.sendActivity(m.youAreWelcome);
+        return step.endDialog(null);
       case 'help':
         await step.context.sendActivity(m.help);
         return step.endDialog(null);

@@ -29,6 +29,19 @@ interface ActivityDoc {
 
 const HINT_EVERY = 16;
 const MAX_PAGE = 100;
+const RECENT_KEPT = 64;
+const RECENT_CONVERSATIONS = 20_000;
+
+function isDuplicate(err: unknown): boolean {
+  const e = err as { code?: unknown; writeErrors?: Array<{ code?: unknown }> };
+  return e.code === 11000 || !!e.writeErrors?.some((w) => w.code === 11000);
+}
+
+function firstWriteErrorIndex(err: unknown): number {
+  const list = (err as { writeErrors?: Array<{ index: number }> }).writeErrors;
+  if (Array.isArray(list) && list.length) return Math.min(...list.map((w) => w.index));
+  return (err as { code?: unknown }).code === 11000 ? 0 : -1;
+}
 
 export function activityId(conversationId: string, n: number): string {
   return `${conversationId}|${String(n).padStart(7, '0')}`;
@@ -36,6 +49,7 @@ export function activityId(conversationId: string, n: number): string {
 
 export class DirectLineStore {
   private readonly lastKnown = new Map<string, number>();
+  private readonly recent = new Map<string, Map<number, Partial<Activity>>>();
 
   constructor(private readonly conn: Connection) {}
 
@@ -65,24 +79,48 @@ export class DirectLineStore {
 
   /** Append an activity at the next position; returns the activity as stored (with id) and its position. */
   async append(conversationId: string, activity: Partial<Activity>): Promise<{ n: number; activity: Partial<Activity> }> {
+    return (await this.appendMany(conversationId, [activity]))[0]!;
+  }
+
+  /**
+   * Append activities in order at the next positions, in one ordered insert. A duplicate key at
+   * position i means another instance took it: the inserted prefix stands and the rest is tried
+   * again after the newest position.
+   */
+  async appendMany(conversationId: string, activities: Array<Partial<Activity>>): Promise<Array<{ n: number; activity: Partial<Activity> }>> {
+    const out: Array<{ n: number; activity: Partial<Activity> }> = [];
+    let rest = activities;
     // Known position: try the next one and let a duplicate key say someone else was first.
     const known = this.lastKnown.get(conversationId);
-    let n = (known ?? (await this.latest(conversationId))) + 1;
-    for (let attempt = 0; attempt < 1000; attempt++, n++) {
-      const stored = { ...activity, id: activityId(conversationId, n), timestamp: activity.timestamp ?? new Date() };
+    let next = (known ?? (await this.latest(conversationId))) + 1;
+    for (let attempt = 0; rest.length && attempt < 1000; attempt++) {
+      const at = new Date();
+      const batch = rest.map((a, i) => {
+        const n = next + i;
+        const stored = { ...a, id: activityId(conversationId, n), timestamp: a.timestamp ?? at };
+        return { doc: { _id: `${conversationId}:${n}`, conv: conversationId, n, at, json: JSON.stringify(stored) }, n, stored };
+      });
+      let inserted = batch.length;
       try {
-        await this.activities.insertOne({ _id: `${conversationId}:${n}`, conv: conversationId, n, at: new Date(), json: JSON.stringify(stored) });
+        await this.activities.insertMany(batch.map((b) => b.doc), { ordered: true });
       } catch (err) {
-        if ((err as { code?: unknown }).code === 11000) continue;
-        throw err;
+        const index = firstWriteErrorIndex(err);
+        if (index < 0 || !isDuplicate(err)) throw err;
+        inserted = index;
       }
-      this.remember(conversationId, n);
-      if (n % HINT_EVERY === 0) {
-        await this.conversations.updateOne({ _id: conversationId, last: { $lt: n } }, { $set: { last: n } }).catch(() => undefined);
+      for (const b of batch.slice(0, inserted)) {
+        out.push({ n: b.n, activity: b.stored });
+        this.keep(conversationId, b.n, b.stored);
       }
-      return { n, activity: stored };
+      rest = rest.slice(inserted);
+      if (rest.length) next = (await this.latest(conversationId)) + 1;
     }
-    throw new Error('could not find a free activity position');
+    if (rest.length) throw new Error('could not find a free activity position');
+    const last = out[out.length - 1]!.n;
+    if (Math.floor(last / HINT_EVERY) > Math.floor((last - out.length) / HINT_EVERY)) {
+      await this.conversations.updateOne({ _id: conversationId, last: { $lt: last } }, { $set: { last } }).catch(() => undefined);
+    }
+    return out;
   }
 
   /** Activities after `watermark` (at most MAX_PAGE), and the new watermark. */
@@ -90,9 +128,19 @@ export class DirectLineStore {
     const out: Array<Partial<Activity>> = [];
     let w = watermark;
     for (let i = 0; i < MAX_PAGE; i++) {
+      // Positions never change once written: what this instance wrote or read is served from memory,
+      // and only the position after the newest known one is asked of the database.
+      const cached = this.recent.get(conversationId)?.get(w + 1);
+      if (cached) {
+        out.push(cached);
+        w++;
+        continue;
+      }
       const doc = await this.activities.findOne({ _id: `${conversationId}:${w + 1}` });
       if (!doc) break;
-      out.push(JSON.parse(doc.json) as Partial<Activity>);
+      const activity = JSON.parse(doc.json) as Partial<Activity>;
+      this.keep(conversationId, doc.n, activity);
+      out.push(activity);
       w = doc.n;
     }
     if (w > watermark) this.remember(conversationId, w);
@@ -110,6 +158,19 @@ export class DirectLineStore {
     }
     this.remember(conversationId, n);
     return n;
+  }
+
+  /** Keep an activity in the instance's cache of recent positions (the last RECENT_KEPT per conversation). */
+  private keep(conversationId: string, n: number, activity: Partial<Activity>): void {
+    let m = this.recent.get(conversationId);
+    if (!m) {
+      if (this.recent.size >= RECENT_CONVERSATIONS) this.recent.delete(this.recent.keys().next().value!);
+      m = new Map();
+      this.recent.set(conversationId, m);
+    }
+    m.set(n, activity);
+    if (m.size > RECENT_KEPT) m.delete(m.keys().next().value!);
+    this.remember(conversationId, n);
   }
 
   private remember(conversationId: string, n: number): void {

@@ -19,26 +19,27 @@ export class DirectLineAdapter extends BotAdapter {
     this.events.setMaxListeners(0);
   }
 
+  /** All activities of one send are appended with one ordered insert (the bot sends a turn's replies together). */
   async sendActivities(context: TurnContext, activities: Array<Partial<Activity>>): Promise<ResourceResponse[]> {
-    const out: ResourceResponse[] = [];
-    for (const a of activities) {
-      if (a.type === 'delay' || a.type === 'trace') {
-        out.push({ id: '' });
-        continue;
-      }
-      const conversationId = a.conversation?.id ?? context.activity.conversation.id;
-      const { activity } = await this.store.append(conversationId, {
-        ...a,
-        from: a.from?.id ? a.from : { id: BOT_ID, name: BOT_NAME, role: 'bot' },
-        recipient: a.recipient ?? context.activity.from,
-        conversation: { id: conversationId } as Activity['conversation'],
-        channelId: context.activity.channelId,
-        timestamp: new Date(),
-      });
-      this.events.emit('appended', conversationId);
-      out.push({ id: activity.id ?? '' });
-    }
-    return out;
+    const conversationId = context.activity.conversation.id;
+    const now = new Date();
+    const real = activities.filter((a) => a.type !== 'delay' && a.type !== 'trace');
+    const stored = real.length
+      ? await this.store.appendMany(
+          conversationId,
+          real.map((a) => ({
+            ...a,
+            from: a.from?.id ? a.from : { id: BOT_ID, name: BOT_NAME, role: 'bot' },
+            recipient: a.recipient ?? context.activity.from,
+            conversation: { id: conversationId } as Activity['conversation'],
+            channelId: context.activity.channelId,
+            timestamp: now,
+          })),
+        )
+      : [];
+    if (stored.length) this.events.emit('appended', conversationId);
+    let k = 0;
+    return activities.map((a) => (a.type === 'delay' || a.type === 'trace' ? { id: '' } : { id: stored[k++]?.activity.id ?? '' }));
   }
 
   async updateActivity(): Promise<void> {

@@ -27,9 +27,9 @@ import type { Connection } from 'mongoose';
 const STATE = 'bot_state';
 const HEADS = 'bot_state_heads';
 /** Update the head hint every HEAD_EVERY versions (and on the first). */
-const HEAD_EVERY = 8;
+const HEAD_EVERY = 16;
 /** Versions kept behind the newest; older ones are deleted. */
-const RETAIN = 16;
+const RETAIN = 32;
 /** How many versions a single read may probe forward before giving up (corrupt or runaway). */
 const MAX_PROBE = 10_000;
 
@@ -57,18 +57,27 @@ export class ETagConflictError extends Error {
 export interface MongoBotStorageOptions {
   /** Largest item accepted, in bytes of JSON (a runaway state should fail loudly, not fill the database). */
   maxItemBytes?: number;
+  /**
+   * Serve reads from this instance's cache without probing for newer versions. Safe only for a
+   * caller that always writes back with the eTag it read (as the bot does every turn): a version
+   * written meanwhile by another instance then makes that write fail as an eTag conflict, the
+   * cache entry is dropped, and the caller reads again from the database.
+   */
+  trustCache?: boolean;
 }
 
 export class MongoBotStorage implements Storage {
   /** Latest version this instance has seen per key: a read then costs one `_id` probe. */
   private readonly known = new Map<string, { seq: number; json: string }>();
   private readonly maxItemBytes: number;
+  private readonly trustCache: boolean;
 
   constructor(
     private readonly conn: Connection,
     options: MongoBotStorageOptions = {},
   ) {
     this.maxItemBytes = options.maxItemBytes ?? 4 * 1024 * 1024;
+    this.trustCache = options.trustCache ?? false;
   }
 
   private get state() {
@@ -99,7 +108,7 @@ export class MongoBotStorage implements Storage {
     await Promise.all(
       keys.map(async (key) => {
         for (let attempt = 0; attempt < 20; attempt++) {
-          const latest = await this.latest(key);
+          const latest = await this.latest(key, true);
           if (!latest || latest.json === TOMBSTONE) return;
           if (await this.insertVersion(key, latest.seq + 1, TOMBSTONE)) return;
         }
@@ -122,7 +131,7 @@ export class MongoBotStorage implements Storage {
     }
     // `*` or no eTag: last writer wins, still as a new version after the latest.
     for (let attempt = 0; attempt < 20; attempt++) {
-      const latest = await this.latest(key);
+      const latest = await this.latest(key, true);
       const seq = (latest?.seq ?? 0) + 1;
       if (await this.insertVersion(key, seq, json)) {
         if (eTag !== undefined) item.eTag = String(seq);
@@ -161,8 +170,9 @@ export class MongoBotStorage implements Storage {
   }
 
   /** The newest version of `key` (a tombstone if it was deleted), or null if it was never written. */
-  private async latest(key: string): Promise<{ seq: number; json: string } | null> {
+  private async latest(key: string, probe = !this.trustCache): Promise<{ seq: number; json: string } | null> {
     let cur = this.known.get(key) ?? null;
+    if (cur && !probe) return cur;
     if (!cur) {
       const head = await this.heads.findOne({ _id: key });
       if (head) {

@@ -3,6 +3,7 @@ import type { Messages } from './types';
 export const en: Messages = {
   welcome: 'Hello, I am the complaints assistant. Tell me in your own words what went wrong — one message is enough; I will only ask for what is missing.',
   greeting: 'Hello! Tell me what happened and I will register your complaint, or type "status 2026000123" to check a ticket, or "help".',
+  youAreWelcome: 'You are welcome. Tell me any time if there is anything else.',
   help:
     'I can: register a complaint (just describe what happened), check a ticket ("status 2026000123"), add information or photos to a ticket ("add information"), or put you in touch with a person ("talk to a person"). At any time you can type "cancel", "restart" or "help".',
   helpAtStep: (question) => `I asked: ${question}\nAnswer it, type "skip" where a question is optional, "restart" to start over, "cancel" to stop, or "talk to a person".`,

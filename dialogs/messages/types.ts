@@ -22,6 +22,7 @@ export interface StatusFacts {
 export interface Messages {
   welcome: string;
   greeting: string;
+  youAreWelcome: string;
   help: string;
   helpAtStep: (question: string) => string;
   helpInHandoff: string;

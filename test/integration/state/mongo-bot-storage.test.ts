@@ -99,16 +99,36 @@ describe('two instances racing one conversation', () => {
   it('when one instance writes many versions, then a new instance with no cache reads the newest and old versions are pruned', async () => {
     const key = 'emulator/conversations/long/';
     const s = new MongoBotStorage(a);
-    for (let i = 1; i <= 60; i++) {
+    for (let i = 1; i <= 100; i++) {
       const cur = (await s.read([key]))[key];
       await s.write({ [key]: { ...(cur ?? {}), i } });
     }
     const other = new MongoBotStorage(b);
     const item = (await other.read([key]))[key]!;
-    expect(item.i).toBe(60);
-    expect(item.eTag).toBe('60');
+    expect(item.i).toBe(100);
+    expect(item.eTag).toBe('100');
+    // Versions more than 32 behind the newest are deleted every 16 versions.
     const kept = await a.collection('bot_state').countDocuments({ key });
-    expect(kept).toBeLessThanOrEqual(40);
-    expect(kept).toBeGreaterThanOrEqual(16);
+    expect(kept).toBeLessThanOrEqual(48);
+    expect(kept).toBeGreaterThanOrEqual(32);
+  });
+
+  it('when an instance trusts its cache and another instance wrote meanwhile, then its write fails as a conflict and its next read is fresh', async () => {
+    const key = 'webchat/conversations/cached/';
+    const cached = new MongoBotStorage(a, { trustCache: true });
+    const other = new MongoBotStorage(b);
+    await cached.write({ [key]: { turn: 1 } });
+    const mine = (await cached.read([key]))[key]!;
+    const theirs = (await other.read([key]))[key]!;
+    await other.write({ [key]: { ...theirs, turn: 2, by: 'other' } });
+    // The cache may be stale on read (that is the trade), but it cannot overwrite the newer version.
+    const stale = (await cached.read([key]))[key]!;
+    expect(stale.turn).toBe(1);
+    await expect(cached.write({ [key]: { ...stale, turn: 3, by: 'cached' } })).rejects.toThrow(/eTag conflict/);
+    const fresh = (await cached.read([key]))[key]!;
+    expect(fresh).toMatchObject({ turn: 2, by: 'other' });
+    await cached.write({ [key]: { ...fresh, turn: 3, by: 'cached' } });
+    expect((await other.read([key]))[key]).toMatchObject({ turn: 3, by: 'cached' });
+    void mine;
   });
 });
