@@ -151,7 +151,7 @@ export class ComplaintDialog extends InterruptibleDialog {
   private async productStep(step: Step): Promise<DialogTurnResult> {
     const d = step.options.draft;
     if (typeof step.result === 'string') {
-      if (isSkip(step.result)) d.skipped.push('where');
+      if (isSkip(step.result) || isDone(step.result)) d.skipped.push('where');
       else {
         const before = d.orderId;
         this.fill(d, step.context, step.result);
@@ -164,7 +164,7 @@ export class ComplaintDialog extends InterruptibleDialog {
   private async amountStep(step: Step): Promise<DialogTurnResult> {
     const d = step.options.draft;
     if (typeof step.result === 'string') {
-      if (isSkip(step.result)) d.skipped.push('product');
+      if (isSkip(step.result) || isDone(step.result)) d.skipped.push('product');
       else {
         this.fill(d, step.context, step.result);
         if (!d.product) d.product = step.result.trim().slice(0, 200);

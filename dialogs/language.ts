@@ -2,12 +2,34 @@
  * The customer's language: from the channel's locale when it names one, else detected from what
  * they write. Chinese keeps the customer's script (Traditional in → Traditional out).
  */
-import * as OpenCC from 'opencc-js';
 import type { Language } from '../src/domain/taxonomy';
+import T2S_CHARS from '../src/nlp/data/t2s.json';
 import type { BotLanguage } from './messages';
 
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+/**
+ * Character tables from the classifier's Traditional → Simplified table (derived from OpenCC): a
+ * character that changes is Traditional-only; its Simplified form, when it is not also Traditional
+ * text, is Simplified-only. Per character, which is what script detection and short labels need;
+ * loading OpenCC's phrase dictionaries here would cost ~40 MB of memory per process.
+ */
+const T2S = T2S_CHARS as Record<string, string>;
+const TRADITIONAL_ONLY = new Set(Object.keys(T2S).filter((t) => T2S[t] !== t && t.normalize('NFC') === t));
+const S2T = new Map<string, string>();
+// Compatibility ideographs (U+F900…) normalise to another character: never a conversion target.
+for (const [t, s] of Object.entries(T2S)) if (s !== t && t.normalize('NFC') === t && !S2T.has(s) && !(s in T2S)) S2T.set(s, t);
+
+/** Per character (the classifier's own conversion also rewrites regional words, e.g. 品質 → 质量, which must not reach a customer). */
+function toSimplified(text: string): string {
+  let out = '';
+  for (const ch of text) out += T2S[ch] ?? ch;
+  return out;
+}
+
+function toTraditional(text: string): string {
+  let out = '';
+  for (const ch of text) out += S2T.get(ch) ?? ch;
+  return out;
+}
 
 /** Simplified form of a text, for matching keywords written once in Simplified. */
 export function simplified(text: string): string {
@@ -29,15 +51,13 @@ const HAN = /[\u3400-\u9fff\uf900-\ufaff]/g;
 
 /** 'traditional' or 'simplified' when the text has characters that tell them apart, else null. */
 export function chineseScript(text: string): 'traditional' | 'simplified' | null {
-  const han = (text.match(HAN) ?? []).join('');
-  if (!han) return null;
-  const asTraditional = toTraditional(han);
-  const asSimplified = toSimplified(han);
+  const han = text.match(HAN) ?? [];
+  if (!han.length) return null;
   let simplifiedOnly = 0;
   let traditionalOnly = 0;
-  for (let i = 0; i < han.length; i++) {
-    if (asTraditional[i] !== han[i]) simplifiedOnly++;
-    if (asSimplified[i] !== han[i]) traditionalOnly++;
+  for (const ch of han) {
+    if (TRADITIONAL_ONLY.has(ch)) traditionalOnly++;
+    else if (S2T.has(ch)) simplifiedOnly++;
   }
   if (simplifiedOnly === traditionalOnly) return null;
   return traditionalOnly > simplifiedOnly ? 'traditional' : 'simplified';

@@ -39,10 +39,13 @@ async function send(page: Page, text: string, expected: RegExp): Promise<string>
   const box = page.locator('[data-id="webchat-sendbox-input"]');
   await box.fill(text);
   await box.press('Enter');
-  // Runs in the page (a string, so this file needs no DOM types): a new activity not from the user matching `expected`.
+  // Runs in the page; `document` is reached through globalThis so this file needs no DOM types.
   await page.waitForFunction(
-    `[...document.querySelectorAll('.webchat__basic-transcript__activity')].slice(${before}).some((el) => !el.querySelector('[class*="from-user"]') && new RegExp(${JSON.stringify(expected.source)}).test(el.innerText))`,
-    undefined,
+    ({ before, source }) => {
+      const items = [...(globalThis as any).document.querySelectorAll('.webchat__basic-transcript__activity')].slice(before);
+      return items.some((el: any) => !el.querySelector('[class*="from-user"]') && new RegExp(source).test(el.innerText));
+    },
+    { before, source: expected.source },
     { timeout: 20_000 },
   );
   return transcript(page);
@@ -56,7 +59,7 @@ describe('the web widget in a browser', () => {
     await page.goto(`${server.url}/`);
     await page.locator('.complaint-desk-bubble').click();
     await page.locator('[data-id="webchat-sendbox-input"]').waitFor({ timeout: 30_000 });
-    await page.waitForFunction(`document.body.innerText.includes('投诉助手')`, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (globalThis as any).document.body.innerText.includes('投诉助手'), undefined, { timeout: 20_000 });
 
     await send(page, '我叫王芳，手机13912345678，上周三在苏宁买的吹风机用了两次就冒烟了，花了399元，订单号 2026111112345678，要求退货退款', /照片/);
     await send(page, '完成', /请核对/);
