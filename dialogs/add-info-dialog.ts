@@ -7,7 +7,7 @@ import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidato
 import { InterruptibleDialog } from './interruptible-dialog';
 import { DeskError, type DialogDeps } from './ports';
 import { ticketNumberIn } from './recognizers';
-import { customerOf, say } from './turn-context';
+import { customerOf, messageIdOf, say } from './turn-context';
 import { verification } from './status-dialog';
 import { acceptEvidence } from './evidence';
 
@@ -67,7 +67,7 @@ export class AddInfoDialog extends InterruptibleDialog {
       const v = verification(String(step.result ?? ''));
       try {
         if (!v) throw new DeskError('verification_failed', 'no verification');
-        await this.deps.desk.lookup((step.values as Record<string, unknown>).number as string, v);
+        await this.deps.desk.lookup((step.values as Record<string, unknown>).number as string, v, customerOf(step.context));
       } catch (err) {
         if (!(err instanceof DeskError)) throw err;
         if (err.code === 'locked') await step.context.sendActivity(m.lookupLocked(Math.ceil((err.retryAfterSeconds ?? 900) / 60)));
@@ -86,7 +86,8 @@ export class AddInfoDialog extends InterruptibleDialog {
     const evidence = step.context.activity.attachments?.length ? await acceptEvidence(step.context, this.deps, step.context.activity.attachments) : [];
     if (!text && !evidence.length) return step.endDialog(null);
     try {
-      await this.deps.desk.addInformation(number, { ...(text ? { text } : {}), ...(evidence.length ? { evidence } : {}) }, customerOf(step.context));
+      const messageId = messageIdOf(step.context);
+      await this.deps.desk.addInformation(number, { ...(text ? { text } : {}), ...(evidence.length ? { evidence } : {}), ...(messageId ? { messageId } : {}) }, customerOf(step.context));
     } catch (err) {
       if (!(err instanceof DeskError)) throw err;
       await step.context.sendActivity(m.addFailed);

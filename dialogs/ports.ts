@@ -75,11 +75,14 @@ export class DeskError extends Error {
 export interface ComplaintDesk {
   file(draft: ComplaintDraft, ctx: FilingContext): Promise<FiledTicket>;
   /** A customer's lookup with verification (last 4 digits of the phone, or the lookup code). */
-  lookup(number: string, verification: { code?: string; last4?: string }): Promise<TicketView>;
+  lookup(number: string, verification: { code?: string; last4?: string }, client?: CustomerActor): Promise<TicketView>;
   /** The customer picked the category (feeds retraining). */
   reclassify(number: string, category: Category, actor: CustomerActor): Promise<TicketView>;
-  /** Text and/or evidence the customer adds to a ticket; reaches the audit log and the agent side. */
-  addInformation(number: string, addition: { text?: string; evidence?: EvidenceRef[] }, actor: CustomerActor): Promise<void>;
+  /**
+   * Text and/or evidence the customer adds to a ticket; reaches the audit log and the agent side.
+   * `messageId` makes a repeated delivery (or a re-run turn) a no-op.
+   */
+  addInformation(number: string, addition: { text?: string; evidence?: EvidenceRef[]; messageId?: string }, actor: CustomerActor): Promise<void>;
   /** The ticket's status, for handoff (no verification: only for tickets of this conversation). */
   ticketStatus(number: string): Promise<TicketView | null>;
   /** Ask for a person on a ticket this conversation filed. */

@@ -7,7 +7,7 @@ import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidato
 import { InterruptibleDialog } from './interruptible-dialog';
 import { DeskError, type DialogDeps, type TicketView } from './ports';
 import { ticketNumberIn } from './recognizers';
-import { languageOf, say } from './turn-context';
+import { customerOf, languageOf, say } from './turn-context';
 import { formatWhen } from './draft-text';
 import type { TurnContext } from 'botbuilder';
 
@@ -69,7 +69,7 @@ export class StatusDialog extends InterruptibleDialog {
           await step.context.sendActivity(m.verificationFailed);
           return step.endDialog(null);
         }
-        view = await this.deps.desk.lookup(number, v);
+        view = await this.deps.desk.lookup(number, v, customerOf(step.context));
       }
       if (!view) {
         await step.context.sendActivity(m.verificationFailed);

@@ -3,6 +3,7 @@
  * turn by `ConversationLanguage`) and who the customer is (channel and conversation id), so
  * dialogs see nothing else of the channel.
  */
+import crypto from 'node:crypto';
 import type { Middleware, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { ChannelName } from '../src/domain/taxonomy';
 import { chooseLanguage } from './language';
@@ -38,6 +39,13 @@ export function customerOf(context: TurnContext): CustomerActor {
 
 export function setCustomer(context: TurnContext, actor: CustomerActor): void {
   context.turnState.set(CUSTOMER, actor);
+}
+
+/** An id for what this activity adds to a ticket: the same activity delivered (or re-run) twice adds once. */
+export function messageIdOf(context: TurnContext): string | undefined {
+  const a = context.activity;
+  if (!a.id) return undefined;
+  return crypto.createHash('sha256').update(`${a.channelId}\n${a.conversation?.id}\n${a.id}`).digest('base64url').slice(0, 32);
 }
 
 /** Keeps the conversation's language: from the locale or the first message, then following the customer's script. */

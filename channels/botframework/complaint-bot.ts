@@ -17,7 +17,7 @@ import { DeskError, type DialogDeps } from '../../dialogs/ports';
 import { interruption, recognise } from '../../dialogs/recognizers';
 import { statusText } from '../../dialogs/status-dialog';
 import { acceptEvidence } from '../../dialogs/evidence';
-import { ConversationLanguage, customerOf, say } from '../../dialogs/turn-context';
+import { ConversationLanguage, customerOf, messageIdOf, say } from '../../dialogs/turn-context';
 import type { BotLanguage } from '../../dialogs/messages';
 import { ETagConflictError } from '../state/mongo-bot-storage';
 import { isUnavailable } from '../../src/store/mongo-errors';
@@ -169,7 +169,8 @@ export class ComplaintBot {
         const atts = context.activity.attachments ?? [];
         const evidence = atts.length ? await acceptEvidence(context, this.deps, atts) : [];
         try {
-          await this.deps.desk.addInformation(number, { ...(text ? { text } : {}), ...(evidence.length ? { evidence } : {}) }, customerOf(context));
+          const messageId = messageIdOf(context);
+          await this.deps.desk.addInformation(number, { ...(text ? { text } : {}), ...(evidence.length ? { evidence } : {}), ...(messageId ? { messageId } : {}) }, customerOf(context));
         } catch (err) {
           if (!(err instanceof DeskError)) throw err;
           await context.sendActivity(m.addFailed);

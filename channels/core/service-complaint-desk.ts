@@ -13,6 +13,8 @@ import type { Category } from '../../src/domain/taxonomy';
 import { isUnavailable } from '../../src/store/mongo-errors';
 
 const IN_PROGRESS_RETRIES = 20;
+/** Recorded on the ticket when the customer asks for a person (agents read both languages). */
+export const PERSON_REQUESTED_TEXT = '【顾客请求人工服务】The customer asked to talk to a person.';
 
 export class ServiceComplaintDesk implements ComplaintDesk {
   constructor(private readonly service: ComplaintService) {}
@@ -57,9 +59,10 @@ export class ServiceComplaintDesk implements ComplaintDesk {
     }
   }
 
-  async lookup(number: string, verification: { code?: string; last4?: string }): Promise<TicketView> {
+  async lookup(number: string, verification: { code?: string; last4?: string }, client?: CustomerActor): Promise<TicketView> {
     try {
-      return view(await this.service.lookup(number, verification));
+      // Wrong guesses count per client (this conversation) and per ticket in the core's guard.
+      return view((await this.service.lookup(number, verification, client ? actorOf(client).id : undefined)).ticket);
     } catch (err) {
       throw toDeskError(err);
     }
@@ -73,8 +76,20 @@ export class ServiceComplaintDesk implements ComplaintDesk {
     }
   }
 
-  async addInformation(_number: string, _addition: { text?: string; evidence?: EvidenceRef[] }, _actor: CustomerActor): Promise<void> {
-    throw new DeskError('unsupported', 'the core has no use case for a customer addition yet');
+  async addInformation(number: string, addition: { text?: string; evidence?: EvidenceRef[]; messageId?: string }, actor: CustomerActor): Promise<void> {
+    try {
+      await this.service.addCustomerMessage(
+        number,
+        {
+          ...(addition.text ? { text: addition.text.slice(0, 5000) } : {}),
+          ...(addition.evidence?.length ? { evidence: addition.evidence.map(evidenceInput) } : {}),
+          ...(addition.messageId ? { messageId: addition.messageId } : {}),
+        },
+        actorOf(actor),
+      );
+    } catch (err) {
+      throw toDeskError(err);
+    }
   }
 
   async ticketStatus(number: string): Promise<TicketView | null> {
@@ -87,8 +102,17 @@ export class ServiceComplaintDesk implements ComplaintDesk {
     }
   }
 
-  async requestPerson(_number: string, _actor: CustomerActor): Promise<void> {
-    // No core use case flags a ticket "customer asked for a person" yet (see the issue's note).
+  /**
+   * The core has no "a person is requested" flag or event yet: the request goes to the ticket as a
+   * customer message (audited, relayed to the agent side like any other), with a fixed text in both
+   * languages, once per ticket and conversation.
+   */
+  async requestPerson(number: string, actor: CustomerActor): Promise<void> {
+    try {
+      await this.service.addCustomerMessage(number, { text: PERSON_REQUESTED_TEXT, messageId: `person-requested:${actorOf(actor).id}`.slice(0, 120) }, actorOf(actor));
+    } catch (err) {
+      throw toDeskError(err);
+    }
   }
 }
 

@@ -5,18 +5,17 @@
  * per ticket counts, so a ticket corrected twice teaches its final label once.
  */
 import { ConfigError, loadConfig } from '../../src/config/load-config';
-import type { FeedbackExample } from '../../src/domain/ports';
 import type { Example } from '../../src/nlp/dataset';
 import { withCliDatabase } from '../../src/store/cli-database';
-import { MongoFeedbackStore } from '../../src/store/mongo-feedback';
+import { MongoFeedbackStore, type LabelledFeedback } from '../../src/store/mongo-feedback';
 
 export class FeedbackUnavailableError extends Error {
   override readonly name = 'FeedbackUnavailableError';
 }
 
 /** Latest decision per ticket → one example each. */
-export function feedbackToExamples(records: FeedbackExample[]): Example[] {
-  const latest = new Map<string, FeedbackExample>();
+export function feedbackToExamples(records: LabelledFeedback[]): Example[] {
+  const latest = new Map<string, LabelledFeedback>();
   for (const r of records) {
     const prev = latest.get(r.ticketNumber);
     if (!prev || prev.at <= r.at) latest.set(r.ticketNumber, r);
@@ -33,7 +32,7 @@ export async function loadFeedbackExamples(): Promise<Example[]> {
   }
   try {
     return await withCliDatabase(config, async (conn, label) => {
-      const records: FeedbackExample[] = [];
+      const records: LabelledFeedback[] = [];
       for await (const r of new MongoFeedbackStore(conn).all()) records.push(r);
       console.error(`feedback: read ${records.length} reclassifications from ${label}`);
       return feedbackToExamples(records);

@@ -4,6 +4,7 @@
  * `.env.example` documents the same keys (a test keeps the two in step).
  */
 import { z } from 'zod';
+import { parseApiKeys, type ApiKeyEntry } from './api-keys';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -57,7 +58,11 @@ export const SETTINGS: Record<string, SettingDoc> = {
   CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
   CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this (calibrated) confidence the customer is asked to pick the category; 0.6 asks about 1 in 9 (see nlp-models/EVAL.md)' },
   RECURRENCE_WINDOW_DAYS: { description: 'A complaint by the same customer in the same category within this many days is a repeat' },
-  LOOKUP_MAX_FAILURES: { description: 'Wrong verifications of one ticket before lookups of it are locked for 15 minutes' },
+  LOOKUP_MAX_FAILURES: { description: 'Wrong verifications one client (IP) may send in 15 minutes before its lookups wait' },
+  LOOKUP_LAST4_FREE_FAILURES: {
+    description: 'Wrong last-4 answers a ticket takes per day (from anyone) before checking the last 4 digits waits 30 s, doubling; the lookup code always works',
+  },
+  WRITE_QUEUE_LIMIT: { description: 'Writes allowed to wait for the database; more are answered 503 with Retry-After' },
   CONTACT_HASH_SECRET: {
     description: 'Secret used to hash customer contacts for repeat detection (set a long random value in production)',
     example: 'change-me-to-32-random-characters',
@@ -86,6 +91,16 @@ export const SETTINGS: Record<string, SettingDoc> = {
   EVIDENCE_DIR: { description: 'Folder for customer files when EVIDENCE_STORE=folder' },
   EVIDENCE_MAX_MB: { description: 'Largest customer file accepted, in MB' },
   EVIDENCE_TYPES: { description: 'Comma-separated content types accepted as evidence' },
+  API_KEYS: {
+    description: 'Keys of integrating systems as name:sha256-hex, comma-separated (npm run api-key -- --name hotline); required in production, unset in development leaves the API open',
+    example: 'hotline:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8',
+  },
+  API_RATE_LIMIT: { description: 'Filings one API key may send per minute (429 beyond)' },
+  IP_RATE_LIMIT: { description: 'Requests to /api one client address may send per minute (429 beyond; per instance)' },
+  RETENTION_IDEMPOTENCY_DAYS: { description: 'Days an Idempotency-Key is remembered' },
+  RETENTION_LOOKUP_FAILURES_DAYS: { description: 'Days failed lookups are kept (they only count within 15 minutes / 1 day)' },
+  RETENTION_FEED_DAYS: { description: 'Days change-feed entries and journal locks are kept once every consumer has handled them' },
+  RETENTION_INTERVAL_MINUTES: { description: 'How often the retention job runs' },
 };
 
 export const configSchema = z.object({
@@ -121,10 +136,29 @@ export const configSchema = z.object({
   CLASSIFIER_MODEL_DIR: z.string().min(1).default('nlp-models/default'),
   CLASSIFIER_CONFIDENCE_THRESHOLD: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' }).default(0.6),
   RECURRENCE_WINDOW_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(365).default(30),
-  LOOKUP_MAX_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(5),
+  LOOKUP_MAX_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(10),
+  LOOKUP_LAST4_FREE_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(5),
+  WRITE_QUEUE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(10).max(100_000).default(2000),
   CONTACT_HASH_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   AUDIT_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(10000),
+  API_KEYS: z
+    .string()
+    .transform((v, ctx): ApiKeyEntry[] => {
+      try {
+        return parseApiKeys(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  API_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(600),
+  IP_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(300),
+  RETENTION_IDEMPOTENCY_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(7),
+  RETENTION_LOOKUP_FAILURES_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(2).max(3650).default(2),
+  RETENTION_FEED_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(30),
+  RETENTION_INTERVAL_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(1).max(1440).default(60),
   MicrosoftAppId: z.string().trim().min(1).optional(),
   MicrosoftAppPassword: z.string().min(1).optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
@@ -147,6 +181,15 @@ export const configSchema = z.object({
     .string()
     .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
     .default(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']),
+}).superRefine((c, ctx) => {
+  // Production refuses to start without what makes it safe: keys for the API, secrets for hashes.
+  if (c.NODE_ENV !== 'production') return;
+  const required: Array<[keyof typeof c, string]> = [
+    ['CONTACT_HASH_SECRET', 'is required in production (a long random value: it keys the hashes of contacts and personal values)'],
+    ['AUDIT_SECRET', 'is required in production (a long random value: without it anyone who can write to the database can rebuild the audit chain)'],
+    ['API_KEYS', 'is required in production (npm run api-key -- --name <system> makes one)'],
+  ];
+  for (const [key, message] of required) if (c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message });
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;

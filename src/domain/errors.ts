@@ -16,7 +16,9 @@ export type DomainErrorCode =
   | 'ticket.concurrent_change'
   | 'idempotency.key_reused'
   | 'idempotency.in_progress'
-  | 'store.unavailable';
+  | 'ticket.numbers_exhausted'
+  | 'store.unavailable'
+  | 'store.overloaded';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -111,5 +113,29 @@ export class StoreUnavailableError extends DomainError {
   constructor(cause?: unknown) {
     super('store.unavailable', 'The database is unavailable.', {});
     if (cause) this.cause = cause;
+  }
+}
+
+/** Too many writes are already waiting for the database: answer "busy, retry" instead of queueing more. */
+export class StoreOverloadedError extends DomainError {
+  override name = 'StoreOverloadedError';
+  constructor(readonly retryAfterSeconds = 2) {
+    super('store.overloaded', 'The service is busy; retry shortly.', { retryAfterSeconds });
+  }
+}
+
+/** Every number of the year (999,999) is used: filing stops with a clear error and an alert. */
+export class NumbersExhaustedError extends DomainError {
+  override name = 'NumbersExhaustedError';
+  constructor(readonly year: number) {
+    super('ticket.numbers_exhausted', `All ticket numbers of ${year} are used; filing is stopped until an operator acts.`, { year });
+  }
+}
+
+/** A ticket already holds this Idempotency-Key (the database refused a second one). */
+export class DuplicateIdempotencyKeyError extends DomainError {
+  override name = 'DuplicateIdempotencyKeyError';
+  constructor(readonly key: string) {
+    super('idempotency.in_progress', 'A ticket with this Idempotency-Key exists already.', {});
   }
 }

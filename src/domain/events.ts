@@ -1,4 +1,9 @@
-/** Names of domain events written to the outbox (later delivered to Slack and customers). */
+/**
+ * Names of domain events. Every committed change carries the events it emits in its change-feed
+ * entry; consumers (Slack, customer channels, the SLA scanner) follow the feed and react.
+ */
+import type { FeedEntry } from './ports';
+
 export const EVENTS = {
   TICKET_FILED: 'ticket.filed',
   TICKET_CLAIMED: 'ticket.claimed',
@@ -12,21 +17,51 @@ export const EVENTS = {
   TICKET_REOPENED: 'ticket.reopened',
   TICKET_CLOSED: 'ticket.closed',
   TICKET_HIGH_RISK: 'ticket.high_risk',
+  /** The customer added text or evidence to their ticket (the message id is in `data`). */
+  TICKET_CUSTOMER_MESSAGE: 'ticket.customer_message',
+  /** An agent wrote to the customer (to be delivered on the customer's channel). */
+  TICKET_AGENT_MESSAGE: 'ticket.agent_message',
 } as const;
 
 export type EventType = (typeof EVENTS)[keyof typeof EVENTS];
 
 export interface DomainEvent {
-  /** Deterministic id: `<number>:<version>:<type>`, so a repeated write is a no-op. */
+  /** Deterministic id: `<number>:<version>:<type>`, so a repeated delivery can be recognised. */
   id: string;
+  /** Position of the change in the feed. */
+  seq: number;
   type: EventType;
   ticketNumber: string;
   ticketVersion: number;
   at: Date;
-  /** Small, non-personal facts the consumers need (status, category, severity, owner id). */
+  /** Small, non-personal facts the consumers need (status, category, severity, owner id, message id). */
   data: Record<string, unknown>;
 }
 
 export function eventId(ticketNumber: string, version: number, type: EventType): string {
   return `${ticketNumber}:${version}:${type}`;
+}
+
+/** The events of one committed change, as consumers see them. */
+export function eventsOf(entry: FeedEntry): DomainEvent[] {
+  const t = entry.after;
+  const lastMessage = t.messages[t.messages.length - 1];
+  return entry.events.map((type) => ({
+    id: eventId(entry.number, entry.version, type),
+    seq: entry.seq,
+    type,
+    ticketNumber: entry.number,
+    ticketVersion: entry.version,
+    at: entry.at,
+    data: {
+      status: t.status,
+      category: t.category,
+      severity: t.severity,
+      highRisk: t.flags.highRisk,
+      ownerId: t.owner?.id ?? null,
+      channel: t.channel,
+      actor: { kind: entry.actor.kind, id: entry.actor.id },
+      ...((type === EVENTS.TICKET_CUSTOMER_MESSAGE || type === EVENTS.TICKET_AGENT_MESSAGE) && lastMessage ? { messageId: lastMessage.id } : {}),
+    },
+  }));
 }

@@ -3,11 +3,12 @@
  * Repositories return plain objects, never ORM documents.
  */
 import type { Classifier } from './classification';
-import type { DomainEvent, EventType } from './events';
-import type { Budget, DeadlineKind, SlaPause, Ticket } from './ticket';
+import type { EventType } from './events';
+import type { Actor, Budget, DeadlineKind, SlaPause, Ticket, TicketRecord } from './ticket';
 import type { Category, Severity } from './taxonomy';
+import type { Outcome } from '../support/group-commit';
 
-export type { Classifier };
+export type { Classifier, Outcome };
 
 export interface Clock {
   now(): Date;
@@ -15,22 +16,46 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A change to one ticket, applied only if the ticket is still at `expectedVersion`. */
+/** A change to one ticket, committed only if the ticket is still at `expectedVersion`. */
 export interface TicketChange {
   number: string;
   expectedVersion: number;
   /** The whole ticket after the change (version = expectedVersion + 1). */
   after: Ticket;
   events: EventType[];
-  actor: { kind: string; id: string };
+  actor: Actor;
   action: string;
+  /**
+   * What makes a retry recognisable: the same request (actor, action and its parameters) on the
+   * same expected version. A retry of a change that committed answers as that change's success.
+   */
+  requestKey: string;
 }
 
-export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+/**
+ * One committed change (or filing) as the change feed holds it: the ticket after it without
+ * personal values, and the events it emits. `seq` orders all changes of all tickets.
+ */
+export interface FeedEntry {
+  seq: number;
+  kind: 'filing' | 'change';
+  number: string;
+  version: number;
+  at: Date;
+  after: TicketRecord;
+  events: EventType[];
+  actor: Actor;
+  action: string;
+  requestKey: string | null;
+}
 
-export interface NumberedInsert {
+export type CommitResult = { committed: true; entry: FeedEntry } | { committed: false; winner: FeedEntry | null };
+
+/** Build this attempt's tickets for the numbers offered (called again, with new numbers, after a clash). */
+export interface NumberingBatch {
   year: number;
-  build: (number: string, seq: number) => Ticket;
+  count: number;
+  build(slots: Array<{ index: number; number: string; seq: number }>): Outcome<Ticket>[];
 }
 
 export interface CustomerTicketNote {
@@ -44,34 +69,61 @@ export interface CustomerTicketNote {
 export interface TicketRepository {
   /**
    * Store new tickets under the next free numbers of their year (gap-free, unique across
-   * instances), in the given order; `build` receives the number and returns the ticket to
-   * insert. One outcome per request: a failed one consumed no number.
+   * instances), in order. One outcome per ticket: a failed one consumed no number. A ticket
+   * whose idempotency key another ticket already holds fails with DuplicateIdempotencyKeyError.
    */
-  insertNumbered(requests: NumberedInsert[]): Promise<Outcome<Ticket>[]>;
+  insertNumbered(batch: NumberingBatch): Promise<Outcome<Ticket>[]>;
+  /** The ticket as of its latest committed change (a lagging stored copy is repaired on read). */
   get(number: string): Promise<Ticket | null>;
-  /** Apply a change if nobody else changed the ticket first; false if someone did. */
-  applyChange(change: TicketChange): Promise<boolean>;
+  /** Commit a change if nobody changed the ticket first. */
+  commitChange(change: TicketChange): Promise<CommitResult>;
+  /** Last number issued in `year` (0 when none). */
+  lastSeq(year: number): Promise<number>;
+  /** The ticket holding `key`, searched among numbers of `year` after `afterSeq`. */
+  findByIdempotencyKey(key: string, year: number, afterSeq: number): Promise<Ticket | null>;
   /** The customer's latest ticket in `category` (any age), for repeat detection. */
   lastTicketOf(customerKey: string, category: Category): Promise<{ number: string; at: Date } | null>;
   /**
    * Record tickets as their customers' latest per category. `known` says whether
    * `lastTicketOf` found a record (then it is replaced; else inserted, which is cheaper).
+   * With `onlyIfNewer`, an existing record of a later ticket is kept (late repairs).
    */
-  rememberCustomerTickets(entries: CustomerTicketNote[]): Promise<void>;
+  rememberCustomerTickets(entries: CustomerTicketNote[], options?: { onlyIfNewer?: boolean }): Promise<void>;
+}
+
+/**
+ * The change feed: every committed filing and change in one gap-free sequence, read by `_id`
+ * lookups. Consumers (audit, Slack, customer delivery, retraining feedback) follow it with a
+ * cursor, so nothing committed is ever missed, however late.
+ */
+export interface ChangeFeed {
+  /** Committed entries after `after` (entries of lost races and repeats skipped); `cursor` is where to go on. */
+  read(after: number, limit: number): Promise<{ entries: FeedEntry[]; cursor: number }>;
+  /** The committed entry of one version of a ticket (version 1 is the filing). */
+  entryOf(number: string, version: number): Promise<FeedEntry | null>;
+  /** Put just-committed filings into the feed (after the numbered insert). */
+  announceFilings(tickets: Ticket[]): Promise<void>;
+  /** Filings of `year` after `afterSeq` that are not in the feed yet, oldest first (crash repair). */
+  unannouncedFilings(year: number, afterSeq: number, limit: number, olderThan: Date): Promise<{ tickets: Ticket[]; checkedTo: number }>;
+  /** Last sequence number of the feed. */
+  last(): Promise<number>;
+}
+
+/** Where each feed consumer has got to. Updates need not be atomic: consumers are idempotent. */
+export interface CursorStore {
+  get(name: string): Promise<number>;
+  set(name: string, value: number): Promise<void>;
 }
 
 export type IdempotencyClaim =
-  | { state: 'claimed' }
-  | { state: 'done'; number: string; fingerprint: string | null }
-  | { state: 'in_progress' };
+  | { state: 'new' }
+  | { state: 'seen'; number: string | null; fingerprint: string; year: number; afterSeq: number };
 
-/** Idempotency-Key handling: the first request with a key files, repeats get the same ticket. */
+/** Idempotency-Key records: the fingerprint of the first request and, once known, its ticket. */
 export interface IdempotencyStore {
-  /** `fingerprint` identifies the request body, so a key reused for another body can be refused. */
-  claim(key: string, now: Date, fingerprint: string): Promise<IdempotencyClaim>;
+  /** Record the key (first use) or return what is known of it. `afterSeq`: last ticket number of `year` at first use. */
+  claim(key: string, now: Date, fingerprint: string, year: number, afterSeq: number): Promise<IdempotencyClaim>;
   complete(key: string, number: string): Promise<void>;
-  /** Give the key up after a filing failed before anything was written. */
-  release(key: string): Promise<void>;
 }
 
 export interface AuditEntryInput {
@@ -85,33 +137,11 @@ export interface AuditEntryInput {
   after: unknown;
 }
 
-export interface JournalEntry {
-  number: string;
-  version: number;
-  at: Date;
-  after: Ticket;
-  /** Events this change emits (the outbox is rebuilt from the journal after a crash). */
-  events: EventType[];
-  actor: { kind: string; id: string };
-  action: string;
-}
-
-/** Per-ticket journal of changes (what the repository's `ticket_events` hold, versions ≥ 2). */
-export interface TicketJournal {
-  /** The entry of one version (version 1 is rebuilt from the audit log's filing entry). */
-  entry(number: string, version: number): Promise<JournalEntry | null>;
-  /** Tickets filed since `since` whose filing events are not in the outbox (interrupted filings). */
-  unsettledFilings(since: Date, limit: number): Promise<Ticket[]>;
-  /** Changes since `since` whose events are not in the outbox, oldest first. */
-  unsettledChanges(since: Date, limit: number): Promise<JournalEntry[]>;
-}
-
 /** A labelled example from a person who corrected (or confirmed) the classifier. */
 export interface FeedbackExample {
   /** `<number>:<version>` of the change that recorded it. */
   id: string;
   ticketNumber: string;
-  text: string;
   category: Category;
   severity: Severity;
   /** What the classifier had said, and which model said it. */
@@ -120,15 +150,18 @@ export interface FeedbackExample {
   at: Date;
 }
 
-/** Where reclassifications become training data (`npm run train -- --with-feedback`). */
+/**
+ * Where reclassifications become training data (`npm run train -- --with-feedback`). The text is
+ * not copied: it is read from the ticket, so erasing a customer's data erases their examples.
+ */
 export interface FeedbackStore {
-  record(example: FeedbackExample): Promise<void>;
+  record(examples: FeedbackExample[]): Promise<void>;
   all(): AsyncIterable<FeedbackExample>;
 }
 
-/** Told about every committed change (after its effects), e.g. to count it in metrics. Must not throw. */
+/** Told about every committed change, e.g. to count it in metrics. Must not throw. */
 export interface ChangeObserver {
-  committed(entry: JournalEntry): void;
+  committed(entry: { number: string; version: number; action: string; after: { channel: string; category: string; severity: string } }): void;
 }
 
 /** Small logging port, so the core does not depend on a logging library. */
@@ -136,22 +169,42 @@ export interface CoreLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
 }
 
 export interface AuditLog {
-  /** Append entries in order (one batch keeps them contiguous in the chain). */
+  /** Append entries in order (one batch keeps them contiguous in the chain); idempotent by key. */
   append(entries: AuditEntryInput[]): Promise<void>;
 }
 
-export interface Outbox {
-  /** Durable, idempotent by event id. */
-  add(events: DomainEvent[]): Promise<void>;
+/** The text of messages on tickets (personal data, kept apart from the ticket's record). */
+export interface TicketMessage {
+  id: string;
+  number: string;
+  at: Date;
+  direction: 'from_customer' | 'to_customer';
+  by: Actor;
+  text: string;
+  evidence: Array<{ name: string; contentType: string; size: number; sha256: string; url?: string }>;
 }
 
-/** Failed verification attempts per ticket, to lock brute-force lookups. */
+export interface MessageStore {
+  /** Store a message before the change that refers to it commits (idempotent by id). */
+  put(message: TicketMessage): Promise<void>;
+  get(id: string): Promise<TicketMessage | null>;
+}
+
+/**
+ * Verification guard for lookups. Failures count per client (any ticket) and per ticket for the
+ * weak secret (the phone's last four digits); the lookup code is never refused because of other
+ * people's wrong guesses.
+ */
 export interface LookupGuard {
-  isLocked(number: string, now: Date): Promise<{ locked: boolean; retryAfterSeconds: number }>;
-  recordFailure(number: string, now: Date): Promise<void>;
+  /** Seconds this client must wait before trying again (0: may try now). */
+  clientWait(client: string, now: Date): Promise<number>;
+  /** Seconds anyone must wait before the last four digits are checked for this ticket (0: now). */
+  last4Wait(number: string, now: Date): Promise<number>;
+  recordFailure(input: { client: string; number: string; last4: boolean }, now: Date): Promise<void>;
 }
 
 export interface PlannedDeadline {

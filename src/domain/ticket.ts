@@ -76,6 +76,16 @@ export interface StatusChange {
   reason?: string;
 }
 
+/** A message on a ticket: what the customer added, what an agent sent them. Text is personal data. */
+export interface MessageRef {
+  id: string;
+  at: Date;
+  direction: 'from_customer' | 'to_customer';
+  by: { kind: Actor['kind']; id: string };
+  /** Evidence attached with the message (hashes only; names are in the message). */
+  evidence: number;
+}
+
 export interface Ticket {
   number: string;
   year: number;
@@ -83,6 +93,8 @@ export interface Ticket {
   version: number;
   status: TicketStatus;
   channel: ChannelName;
+  /** Who filed it through which integration, e.g. the API key's name (`hotline`); null for chat channels. */
+  source: string | null;
   conversationRef: string | null;
   language: Language;
   customer: {
@@ -114,6 +126,10 @@ export interface Ticket {
   history: StatusChange[];
   resolution: { remedy: Remedy | null; amount: number | null; note: string; at: Date; by: Actor } | null;
   rejection: { reason: string; at: Date; by: Actor } | null;
+  /** Messages exchanged after filing (metadata; the texts are kept apart, erasable). */
+  messages: MessageRef[];
+  /** True once the customer's personal values were erased on request. */
+  erased: boolean;
   /** SHA-256 of the lookup code handed to the customer at filing (the code itself is never stored). */
   lookupCodeHash: string;
   idempotencyKey: string | null;
@@ -135,4 +151,69 @@ export function parseTicketNumber(number: string): { year: number; seq: number }
   const seq = Number(m[2]);
   if (seq < 1) return null;
   return { year: Number(m[1]), seq };
+}
+
+/**
+ * The personal values of a ticket. They live in exactly one place (the ticket document) so they
+ * can be erased; the journal, the change feed and the audit chain hold a keyed digest instead.
+ */
+export interface PersonalValues {
+  name: string | null;
+  contact: Contact;
+  description: string;
+  occurredText: string | null;
+  location: string | null;
+  orderId: string | null;
+  /** How to reach the customer on their channel again (ids of the conversation and user). */
+  conversationRef: string | null;
+  /** Names and links of the evidence filed with the ticket, by position. */
+  evidence: Array<{ name: string; url?: string }>;
+}
+
+/** A ticket without its personal values: what the journal, the change feed and the audit keep. */
+export type TicketRecord = Omit<Ticket, 'customer' | 'description' | 'occurredText' | 'location' | 'orderId' | 'conversationRef' | 'evidence'> & {
+  customer: { key: string | null };
+  evidence: Array<Omit<Evidence, 'name' | 'url'>>;
+  /** Keyed digest of the personal values, so the chain still proves what they were. */
+  personalDigest: string;
+};
+
+export const ERASED_TEXT = '[erased]';
+
+export function personalValuesOf(t: Ticket): PersonalValues {
+  return {
+    name: t.customer.name,
+    contact: { ...t.customer.contact },
+    description: t.description,
+    occurredText: t.occurredText,
+    location: t.location,
+    orderId: t.orderId,
+    conversationRef: t.conversationRef,
+    evidence: t.evidence.map((e) => (e.url ? { name: e.name, url: e.url } : { name: e.name })),
+  };
+}
+
+export function ticketRecord(t: Ticket, personalDigest: string): TicketRecord {
+  const { customer, description: _d, occurredText: _o, location: _l, orderId: _i, conversationRef: _c, evidence, ...rest } = t;
+  return {
+    ...rest,
+    customer: { key: customer.key },
+    evidence: evidence.map(({ name: _n, url: _u, ...e }) => e),
+    personalDigest,
+  };
+}
+
+/** The ticket from its record and personal values (null values when erased). */
+export function joinPersonal(r: TicketRecord, p: PersonalValues | null): Ticket {
+  const { personalDigest: _digest, customer, evidence, ...rest } = r;
+  return {
+    ...rest,
+    customer: { name: p?.name ?? null, contact: p?.contact ?? {}, key: customer.key },
+    description: p?.description ?? ERASED_TEXT,
+    occurredText: p?.occurredText ?? null,
+    location: p?.location ?? null,
+    orderId: p?.orderId ?? null,
+    conversationRef: p?.conversationRef ?? null,
+    evidence: evidence.map((e, i) => ({ ...e, name: p?.evidence[i]?.name ?? `evidence-${i + 1}`, ...(p?.evidence[i]?.url ? { url: p.evidence[i]!.url } : {}) })),
+  };
 }

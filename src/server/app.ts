@@ -10,20 +10,21 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
-import { ComplaintService } from '../domain/complaint-service';
 import type { Classifier } from '../domain/classification';
 import { loadTaxonomy, type Taxonomy } from '../domain/taxonomy-config';
 import { systemClock, type Clock } from '../domain/ports';
 import { createLogger, pathOnly, safeError } from '../logging/logger';
 import { PolicySlaPlanner } from '../sla/sla-planner';
-import { MongoAuditLog } from '../store/audit-log';
+import { FeedWorker } from '../jobs/feed-worker';
 import { openDatabase, type Database } from '../store/database';
-import { MongoIdempotencyStore } from '../store/mongo-idempotency';
-import { MongoLookupGuard } from '../store/mongo-lookup-guard';
-import { MongoFeedbackStore } from '../store/mongo-feedback';
-import { MongoOutbox } from '../store/mongo-outbox';
-import { MongoTicketRepository } from '../store/mongo-ticket-repository';
-import { errorMiddleware, notFoundHandler, rejectOperatorKeys, requireJson } from './http-error';
+import type { MongoTicketRepository } from '../store/mongo-ticket-repository';
+import { MongoLease } from '../store/mongo-lease';
+import { MongoRetention } from '../store/mongo-retention';
+import { startPeriodic } from '../jobs/periodic';
+import type { ComplaintService } from '../domain/complaint-service';
+import { composeCore } from './compose-core';
+import { rateLimit } from 'express-rate-limit';
+import { errorMiddleware, HttpError, notFoundHandler, rejectOperatorKeys, requireJson } from './http-error';
 import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { complaintsRouter } from './routes/complaints';
@@ -40,6 +41,11 @@ export interface ServerHandle {
   logger: Logger;
   database: Database;
   complaints: ComplaintService;
+  repository: MongoTicketRepository;
+  /** The feed handlers (audit, projection, feedback) and the filing repair. */
+  effects: { worker: FeedWorker; drain(): Promise<void>; repairFilings(graceMs?: number): Promise<number> };
+  /** Run a background job now (tests, operators). */
+  jobs: { repairFilings(): Promise<void>; retention(): Promise<void> };
   metrics: Metrics;
   /** Where customers talk to the service (Bot Framework, Direct Line, widget) and how to reach them again. */
   customerEdges: CustomerEdges;
@@ -51,13 +57,16 @@ export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
   classifier?: Classifier;
-  /** Interval of the effects sweep (re-running audit/outbox writes interrupted by a crash); 0 disables. */
+  /** Interval of the filing repair (filings committed but not in the change feed after a crash); 0 disables. */
   sweepIntervalMs?: number;
   customerEdges?: CustomerEdgesOptions;
+  /** How often feed handlers look for changes committed by other instances (ms); 0: only when this process commits. */
+  feedIntervalMs?: number;
+  /** Last ticket sequence of a year (tests lower it to reach the cap). */
+  maxTicketSeq?: number;
+  /** Interval of the retention job (ms); 0 disables the timer. Default RETENTION_INTERVAL_MINUTES. */
+  retentionIntervalMs?: number;
 }
-
-/** How far back the sweep looks for changes whose effects may be missing. */
-const SWEEP_LOOKBACK_MS = 24 * 3600_000;
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
@@ -88,33 +97,40 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
   );
   const conn = database.conn;
-  const repository = new MongoTicketRepository(conn);
   const metrics = createMetrics();
-  const complaints = new ComplaintService(
-    {
-      tickets: repository,
-      journal: repository,
-      audit: new MongoAuditLog(conn, config.AUDIT_SECRET),
-      outbox: new MongoOutbox(conn),
-      idempotency: new MongoIdempotencyStore(conn),
-      lookupGuard: new MongoLookupGuard(conn, config.LOOKUP_MAX_FAILURES),
-      feedback: new MongoFeedbackStore(conn),
-      classifier,
-      sla,
-      clock,
-      logger,
-      observer: metricsObserver(metrics),
-    },
+  const core = composeCore(
+    conn,
     {
       timeZone: config.SLA_TIMEZONE,
       confidenceThreshold: config.CLASSIFIER_CONFIDENCE_THRESHOLD,
       recurrenceWindowDays: config.RECURRENCE_WINDOW_DAYS,
       contactHashSecret: config.CONTACT_HASH_SECRET ?? DEV_CONTACT_SECRET,
+      auditSecret: config.AUDIT_SECRET,
+      lookupMaxFailures: config.LOOKUP_MAX_FAILURES,
+      lookupLast4FreeFailures: config.LOOKUP_LAST4_FREE_FAILURES,
+      writeQueueLimit: config.WRITE_QUEUE_LIMIT,
+      feedIntervalMs: options.feedIntervalMs,
+      maxTicketSeq: options.maxTicketSeq,
+      onNumbersExhausted: (year) => {
+        metrics.numbersExhausted.set({ year: String(year) }, 1);
+        logger.error({ year }, 'ALERT: every ticket number of the year is used; filing is refused until an operator acts (see docs/operations.md)');
+      },
     },
+    { classifier, sla, clock, logger, observer: metricsObserver(metrics) },
   );
-  if (!config.CONTACT_HASH_SECRET && config.NODE_ENV === 'production') {
-    logger.warn('CONTACT_HASH_SECRET is not set: repeat detection uses a built-in key; set a long random value');
+  const { complaints, repository, worker } = core;
+  if (!config.CONTACT_HASH_SECRET) {
+    logger.warn('CONTACT_HASH_SECRET is not set: contacts and personal values are hashed with a built-in development key');
   }
+  if (!config.API_KEYS) {
+    logger.warn('API_KEYS is not set: POST /api/complaints is open to anyone (allowed outside production only)');
+  }
+  if (!config.AUDIT_SECRET) {
+    logger.warn('AUDIT_SECRET is not set: audit hashes are plain SHA-256, so whoever can write to the database can rebuild the chain');
+  }
+  const repair = core.repairFilings;
+  const effects = { worker, drain: () => worker.drain(), repairFilings: repair };
+  const jobs = { repairFilings: async () => {}, retention: async () => {} };
 
   const customerEdges = createCustomerEdges({ config, logger, conn, complaints, taxonomy, clock }, options.customerEdges);
   const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, customerEdges });
@@ -141,25 +157,43 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   logger.info({ port, db: database.displayUri, embeddedDb: database.embedded, classifier: classifier.version, sla: sla.preset }, 'complaint desk listening');
 
-  // Finish effects that a crash may have interrupted, now and then periodically.
-  const sweepEvery = options.sweepIntervalMs ?? 10 * 60_000;
-  const sweep = async () => {
-    try {
+  // Effects follow the change feed (and catch up on start); the filing repair covers filings
+  // whose writer died before they reached the feed; retention trims the support collections.
+  void database.ready.then(() => worker.start());
+  const repairJob = startPeriodic(
+    'filing repair',
+    options.sweepIntervalMs ?? 60_000,
+    async () => {
       await database.ready;
-      const r = await complaints.settlePending(new Date(clock.now().getTime() - SWEEP_LOOKBACK_MS));
-      logger.debug(r, 'effects sweep done');
-    } catch (err) {
-      logger.warn({ err: { message: (err as Error).message } }, 'effects sweep failed; it runs again later');
-    }
-  };
-  const sweepTimer = sweepEvery > 0 ? setInterval(() => void sweep(), sweepEvery) : null;
-  sweepTimer?.unref();
-  if (sweepEvery > 0) void sweep();
+      const repaired = await repair();
+      if (repaired) logger.warn({ repaired }, 'filing repair: announced filings a crashed writer left out of the change feed');
+    },
+    logger,
+    new MongoLease(conn, 'filing-repair'),
+  );
+  const retention = new MongoRetention(conn);
+  const retentionJob = startPeriodic(
+    'retention',
+    options.retentionIntervalMs ?? config.RETENTION_INTERVAL_MINUTES * 60_000,
+    async () => {
+      await database.ready;
+      const r = await retention.run(clock.now(), {
+        feedDays: config.RETENTION_FEED_DAYS,
+        idempotencyDays: config.RETENTION_IDEMPOTENCY_DAYS,
+        lookupFailureDays: config.RETENTION_LOOKUP_FAILURES_DAYS,
+      });
+      logger.info(r, 'retention done');
+    },
+    logger,
+    new MongoLease(conn, 'retention', 10 * 60_000),
+  );
+  jobs.repairFilings = () => repairJob.runNow();
+  jobs.retention = () => retentionJob.runNow();
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      if (sweepTimer) clearInterval(sweepTimer);
+      await Promise.all([repairJob.stop(), retentionJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await customerEdges.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -170,11 +204,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }, config.SHUTDOWN_TIMEOUT_MS);
       await closed;
       clearTimeout(timer);
+      await worker.stop();
       await database.close();
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, metrics, customerEdges, customerChannels: customerEdges.channels, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, metrics, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {
@@ -227,15 +262,28 @@ export function buildApp(deps: {
     res.json(openApiDocument());
   });
 
+  // Customer edges first: Bot Framework traffic comes from a few channel servers (an address limit would
+  // throttle every customer behind them); each edge has its own limits (JWT, per-conversation rate, token).
+  deps.customerEdges?.mount(app);
+  // Per client address (behind TRUST_PROXY, the address the proxy saw); per instance.
+  app.use(
+    '/api',
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.IP_RATE_LIMIT,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next, o) => next(new HttpError(429, 'rate_limited', `More than ${o.limit} requests a minute from this address; retry later.`)),
+    }),
+  );
   // JSON only on the API routes: later Slack routes need the raw body for signatures.
   app.use(
     '/api/complaints',
     requireJson,
     express.json({ limit: config.API_BODY_LIMIT, strict: true, type: 'application/json' }),
     rejectOperatorKeys,
-    complaintsRouter(complaints, taxonomy),
+    complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT }),
   );
-  deps.customerEdges?.mount(app);
   app.use('/api', notFoundHandler);
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

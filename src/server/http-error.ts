@@ -5,7 +5,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { DomainError, LookupLockedError, type DomainErrorCode } from '../domain/errors';
+import { DomainError, LookupLockedError, StoreOverloadedError, type DomainErrorCode } from '../domain/errors';
 import { isUnavailable } from '../store/mongo-errors';
 
 export class HttpError extends Error {
@@ -31,7 +31,9 @@ const STATUS: Record<DomainErrorCode, number> = {
   'ticket.lookup_locked': 429,
   'idempotency.key_reused': 422,
   'idempotency.in_progress': 409,
+  'ticket.numbers_exhausted': 503,
   'store.unavailable': 503,
+  'store.overloaded': 503,
 };
 
 /** Retry hint for clients when the database is away. */
@@ -42,7 +44,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     const { status, code, message, details } = describe(err);
     if (status === 503) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-    if (err instanceof LookupLockedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    if (err instanceof LookupLockedError || err instanceof StoreOverloadedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     if (status >= 500) {
       ((req as { log?: Logger }).log ?? logger).error({ err: status === 503 ? { message: (err as Error)?.message } : err, code }, 'request failed');
     }
@@ -55,7 +57,8 @@ function describe(err: unknown): { status: number; code: string; message: string
   if (err instanceof DomainError) {
     const status = STATUS[err.code] ?? 500;
     const details = err.code === 'validation.failed' ? { problems: err.details.problems } : publicDetails(err);
-    return { status, code: err.code, message: status === 503 ? 'The database is unavailable; retry shortly.' : err.message, details };
+    const message = err.code === 'store.unavailable' ? 'The database is unavailable; retry shortly.' : err.message;
+    return { status, code: err.code, message, details };
   }
   if (isUnavailable(err)) {
     return { status: 503, code: 'store.unavailable', message: 'The database is unavailable; retry shortly.' };
@@ -75,8 +78,8 @@ function describe(err: unknown): { status: number; code: string; message: string
 
 function publicDetails(err: DomainError): Record<string, unknown> | undefined {
   // Never echo who owns a ticket or internal ids to API clients beyond what the code implies.
-  const { number, action, from, retryAfterSeconds } = err.details as Record<string, unknown>;
-  const out = Object.fromEntries(Object.entries({ number, action, from, retryAfterSeconds }).filter(([, v]) => v !== undefined));
+  const { number, action, from, retryAfterSeconds, year } = err.details as Record<string, unknown>;
+  const out = Object.fromEntries(Object.entries({ number, action, from, retryAfterSeconds, year }).filter(([, v]) => v !== undefined));
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -85,15 +88,22 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'route.not_found', `No route for ${req.method} ${`${req.baseUrl}${req.path}` || '/'}.`));
 };
 
-/** Refuse JSON whose keys start with `$` or contain `.`: never let them near a query. */
+/** How deep a JSON body may nest; no request of this API needs more than a few levels. */
+export const MAX_JSON_DEPTH = 20;
+
+/** Refuse JSON whose keys start with `$` or contain `.` (never let them near a query), and JSON nested deeper than MAX_JSON_DEPTH. */
 export const rejectOperatorKeys: RequestHandler = (req, _res, next) => {
   const bad = findOperatorKey(req.body, '');
-  if (bad) next(new HttpError(400, 'request.forbidden_key', `Field names must not start with "$" or contain ".": ${bad}`));
+  if (bad === TOO_DEEP) next(new HttpError(400, 'request.too_deep', `The body nests more than ${MAX_JSON_DEPTH} levels deep.`));
+  else if (bad) next(new HttpError(400, 'request.forbidden_key', `Field names must not start with "$" or contain ".": ${bad}`));
   else next();
 };
 
-function findOperatorKey(value: unknown, path: string, depth = 0): string | null {
-  if (depth > 20 || value === null || typeof value !== 'object') return null;
+const TOO_DEEP = Symbol('too deep');
+
+export function findOperatorKey(value: unknown, path: string, depth = 0): string | typeof TOO_DEEP | null {
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_JSON_DEPTH) return TOO_DEEP;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const here = path ? `${path}.${k}` : k;
     if (k.startsWith('$') || k.includes('.')) return here;

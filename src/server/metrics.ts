@@ -9,6 +9,7 @@ export interface Metrics {
   httpDuration: client.Histogram<'method' | 'route'>;
   ticketsFiled: client.Counter<'category' | 'severity' | 'channel'>;
   ticketTransitions: client.Counter<'action'>;
+  numbersExhausted: client.Gauge<'year'>;
   dbUp: client.Gauge;
 }
 
@@ -40,6 +41,12 @@ export function createMetrics(): Metrics {
       name: 'complaint_desk_ticket_transitions_total',
       help: 'Ticket changes by action (claim, resolve, reclassify, …)',
       labelNames: ['action'],
+      registers: [registry],
+    }),
+    numbersExhausted: new client.Gauge({
+      name: 'complaint_desk_ticket_numbers_exhausted',
+      help: '1 when every ticket number of the year is used and filing is refused (alert on it)',
+      labelNames: ['year'],
       registers: [registry],
     }),
     dbUp: new client.Gauge({ name: 'complaint_desk_database_up', help: '1 when the database answered the last readiness check', registers: [registry] }),

@@ -46,9 +46,16 @@ export function filedView(r: FileResult, tx: Taxonomy) {
   };
 }
 
+/** What the phone's last four digits may see: where the ticket stands, not what it says. */
+export function statusView(t: Ticket, tx: Taxonomy) {
+  return { ...summary(t, tx), updatedAt: t.updatedAt, scope: 'status' as const };
+}
+
+/** What the lookup code may see: the whole ticket, contacts masked. */
 export function ticketView(t: Ticket, tx: Taxonomy) {
   return {
     ...summary(t, tx),
+    scope: 'full' as const,
     updatedAt: t.updatedAt,
     customer: { name: t.customer.name ? maskName(t.customer.name) : null, contact: maskContact(t.customer.contact) },
     description: t.description,

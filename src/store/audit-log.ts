@@ -11,7 +11,9 @@
 import crypto from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import type { AuditEntryInput, AuditLog } from '../domain/ports';
-import { flushFlattened, GroupCommitQueue, type Outcome } from '../domain/group-commit';
+import { flushFlattened, GroupCommitQueue, type Outcome } from '../support/group-commit';
+import { canonicalJson } from '../support/canonical-json';
+import { gallopLast } from './sequence-log';
 import { asStoreError, firstWriteErrorIndex, isDuplicateKey } from './mongo-errors';
 import { supportModels } from './models/support-models';
 
@@ -35,27 +37,6 @@ export function auditId(seq: number): string {
   return String(seq).padStart(12, '0');
 }
 
-/** JSON with object keys sorted and dates as ISO strings: the same value always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortValue(value));
-}
-
-function sortValue(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(sortValue);
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    if (typeof (obj as { toHexString?: unknown }).toHexString === 'function') return String(obj);
-    return Object.fromEntries(
-      Object.keys(obj)
-        .filter((k) => obj[k] !== undefined)
-        .sort()
-        .map((k) => [k, sortValue(obj[k])]),
-    );
-  }
-  return value;
-}
-
 export function hashEntry(e: Omit<AuditRecord, '_id' | 'hash'>, secret?: string): string {
   const text = canonicalJson([e.seq, e.key, e.at, e.actor, e.action, e.entity, e.before, e.after, e.prevHash]);
   return secret
@@ -66,13 +47,15 @@ export function hashEntry(e: Omit<AuditRecord, '_id' | 'hash'>, secret?: string)
 export class MongoAuditLog implements AuditLog {
   private readonly model: Model<Record<string, unknown>>;
   private head: { seq: number; hash: string } | null = null;
-  private readonly queue = new GroupCommitQueue<AuditEntryInput[], Outcome<void>[]>(flushFlattened((flat) => this.flush(flat)));
+  private readonly queue: GroupCommitQueue<AuditEntryInput[], Outcome<void>[]>;
 
   constructor(
     conn: Connection,
     private readonly secret?: string,
+    options: { maxPending?: number; overloaded?: () => Error } = {},
   ) {
     this.model = supportModels(conn).Audit;
+    this.queue = new GroupCommitQueue(flushFlattened((flat: AuditEntryInput[]) => this.flush(flat)), options);
   }
 
   async append(entries: AuditEntryInput[]): Promise<void> {
@@ -149,26 +132,9 @@ export class MongoAuditLog implements AuditLog {
    */
   private async findHead(from: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH }): Promise<{ seq: number; hash: string }> {
     const get = (seq: number) => this.model.findOne({ _id: auditId(seq) }, { hash: 1 }).lean<{ hash: string }>();
-    let lo = from.seq;
-    let loHash = from.hash;
-    let step = 1;
-    let hi = lo + step;
-    for (;;) {
-      const doc = await get(hi);
-      if (!doc) break;
-      lo = hi;
-      loHash = doc.hash;
-      step *= 2;
-      hi = lo + step;
-    }
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      const doc = await get(mid);
-      if (doc) {
-        lo = mid;
-        loHash = doc.hash;
-      } else hi = mid;
-    }
-    return { seq: lo, hash: loHash };
+    const seq = await gallopLast(async (n) => (await get(n)) !== null, from.seq);
+    if (seq === from.seq) return from;
+    const doc = await get(seq);
+    return { seq, hash: doc!.hash };
   }
 }

@@ -1,107 +1,150 @@
 /**
  * Tickets in MongoDB/FerretDB through mongoose.
  *
- * Numbering: a ticket's `_id` is its number. New tickets queue in a group commit; each batch
- * takes the next numbers after the last known one and is inserted with an ordered insertMany.
- * A duplicate key means another instance took that number: the inserted prefix is kept, the
- * rest are renumbered after the new end. An ordered insert stops at its first failure, so a
- * number exists only if every smaller number of that year exists: gap-free and unique without
- * transactions or atomic counters (FerretDB 1.x has neither).
+ * Numbering: a ticket's `_id` is its number. A batch of new tickets takes the next numbers
+ * after the last known one and is inserted with an ordered insertMany. A duplicate key means
+ * another instance took that number (or, if the number is still free, that the ticket's
+ * Idempotency-Key is already used): the inserted prefix is kept and the rest are built again
+ * for new numbers. An ordered insert stops at its first failure, so a number exists only if
+ * every smaller number of that year exists: gap-free and unique without transactions or atomic
+ * counters (FerretDB 1.x has neither).
  *
- * Changes: the writer of version v+1 must first insert `ticket_events/<number>:<v+1>`; only one
- * insert can win, so each ticket has one writer per version. The event holds the whole ticket
- * after the change, so a writer that died before updating the ticket is rolled forward.
+ * Changes: the change feed and its version locks are the truth (mongo-change-feed.ts); the
+ * `tickets` document is a projection of them that every read repairs: a reader that finds the
+ * lock of the next version rolls the document forward before answering, so a ticket as read is
+ * never older than its latest committed change, whatever the timing of the writers.
  */
 import type { Connection } from 'mongoose';
-import type { CustomerTicketNote, JournalEntry, NumberedInsert, TicketChange, TicketJournal, TicketRepository } from '../domain/ports';
-import type { EventType } from '../domain/events';
-import { formatTicketNumber, type Ticket } from '../domain/ticket';
+import type { CommitResult, CustomerTicketNote, FeedEntry, NumberingBatch, TicketChange, TicketRepository } from '../domain/ports';
+import { DuplicateIdempotencyKeyError, NumbersExhaustedError } from '../domain/errors';
+import { formatTicketNumber, type Ticket, type TicketRecord } from '../domain/ticket';
 import type { Category } from '../domain/taxonomy';
-import { flushFlattened, GroupCommitQueue, type Outcome } from '../domain/group-commit';
+import type { Outcome } from '../support/group-commit';
 import { asStoreError, firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
 import { ticketModel, type TicketModel } from './models/ticket-model';
 import { supportModels, type SupportModels } from './models/support-models';
+import { MongoChangeFeed } from './mongo-change-feed';
+import { gallopLast } from './sequence-log';
+import { docToTicket, recordFields, TicketSealer } from './ticket-documents';
 
-type NumberRequest = NumberedInsert;
-
-const MAX_SEQ = 999_999;
+export const MAX_SEQ = 999_999;
 const BULK_CHUNK = 50;
-/** A journal entry whose ticket has not caught up after this long is rolled forward. */
-const ROLL_FORWARD_AFTER_MS = 5_000;
+const MAX_CLASHES = 50;
 
-export function ticketToDoc(t: Ticket): Record<string, unknown> {
-  const { number, ...rest } = t;
-  return { _id: number, ...rest };
+export interface TicketRepositoryOptions {
+  /** Key of the digest that stands in for personal values in journal, feed and audit. */
+  personalKey: string;
+  /** Last sequence number of a year (tests lower it to reach the cap). */
+  maxSeq?: number;
+  /** Bound of the change feed's write queue. */
+  maxPending?: number;
+  overloaded?: () => Error;
+  /** Told when a year's numbers run out (an alert: filing has stopped). */
+  onNumbersExhausted?: (year: number) => void;
 }
 
-export function docToTicket(doc: Record<string, unknown>): Ticket {
-  const { _id, ...rest } = doc;
-  return { number: String(_id), ...(rest as Omit<Ticket, 'number'>) };
-}
-
-export class MongoTicketRepository implements TicketRepository, TicketJournal {
+export class MongoTicketRepository implements TicketRepository {
+  readonly feed: MongoChangeFeed;
+  readonly sealer: TicketSealer;
   private readonly tickets: TicketModel;
   private readonly models: SupportModels;
-  private readonly lastSeq = new Map<number, number>();
-  /** Numbering is serialised per process (one ordered batch at a time); instances race safely via the unique `_id`. */
-  private readonly queue = new GroupCommitQueue<NumberRequest[], Outcome<Ticket>[]>(flushFlattened((flat) => this.insertBatch(flat)));
+  private readonly lastSeqCache = new Map<number, number>();
+  private readonly maxSeq: number;
+  /** Numbering runs one batch at a time per process (instances race safely through the unique `_id`). */
+  private numbering: Promise<unknown> = Promise.resolve();
 
-  constructor(conn: Connection) {
+  constructor(
+    conn: Connection,
+    private readonly options: TicketRepositoryOptions,
+  ) {
     this.tickets = ticketModel(conn);
     this.models = supportModels(conn);
+    this.sealer = new TicketSealer(options.personalKey);
+    this.maxSeq = options.maxSeq ?? MAX_SEQ;
+    this.feed = new MongoChangeFeed(conn, this.sealer, this.tickets, { maxPending: options.maxPending, overloaded: options.overloaded });
   }
 
-  insertNumbered(requests: NumberedInsert[]): Promise<Outcome<Ticket>[]> {
-    return requests.length ? this.queue.push(requests) : Promise.resolve([]);
+  insertNumbered(batch: NumberingBatch): Promise<Outcome<Ticket>[]> {
+    const run = this.numbering.then(() => this.insertYear(batch));
+    this.numbering = run.catch(() => undefined);
+    return run;
   }
 
   async get(number: string): Promise<Ticket | null> {
     try {
       const doc = await this.tickets.findOne({ _id: number }).lean<Record<string, unknown>>();
-      return doc ? docToTicket(doc) : null;
+      if (!doc) return null;
+      const latest = await this.latestRecord(number, Number(doc.version));
+      if (!latest) return docToTicket(doc);
+      // The stored copy lags behind a committed change (its writer stalled or died): roll it forward.
+      const fields = recordFields(latest);
+      await this.tickets.updateOne({ _id: number }, { $set: fields }).catch(() => undefined);
+      return docToTicket({ ...doc, ...fields });
     } catch (err) {
       return translateStoreError(err);
     }
   }
 
-  async applyChange(change: TicketChange): Promise<boolean> {
+  /** The record of the newest committed version after `version`, or null if `version` is the newest. */
+  private async latestRecord(number: string, version: number): Promise<TicketRecord | null> {
+    let latest: TicketRecord | null = null;
+    for (let v = version + 1; ; v++) {
+      const entry = await this.feed.entryOf(number, v);
+      if (!entry) return latest; // no newer version (or retention removed it: nothing newer can be read)
+      latest = entry.after;
+    }
+  }
+
+  async commitChange(change: TicketChange): Promise<CommitResult> {
     const version = change.expectedVersion + 1;
-    if (change.after.version !== version) throw new Error(`applyChange: after.version must be ${version}`);
-    const doc = ticketToDoc(change.after);
+    if (change.after.version !== version) throw new Error(`commitChange: after.version must be ${version}`);
+    const record = this.sealer.record(change.after);
+    const entry = {
+      kind: 'change' as const,
+      number: change.number,
+      version,
+      at: change.after.updatedAt,
+      after: record,
+      events: change.events,
+      actor: change.actor,
+      action: change.action,
+      requestKey: change.requestKey,
+    };
+    const [seq] = await this.feed.append([{ kind: 'change', entries: [entry] }]);
+    const holder = await this.feed.lock(change.number, version, seq!);
+    await this.feed.markWon(seq!, holder === seq);
+    if (holder !== seq) return { committed: false, winner: await this.feed.entryOf(change.number, version) };
     try {
-      await this.models.TicketEvent.create({
-        _id: `${change.number}:${version}`,
-        number: change.number,
-        version,
-        at: change.after.updatedAt,
-        after: doc,
-        events: change.events,
-        actor: change.actor,
-        action: change.action,
-      });
-    } catch (err) {
-      if (!isDuplicateKey(err)) return translateStoreError(err);
-      await this.rollForward(change.number, version);
-      return false;
+      await this.tickets.updateOne({ _id: change.number }, { $set: recordFields(record) });
+    } catch {
+      // Committed all the same: the lock is the commit point, and the next read rolls the copy forward.
     }
-    try {
-      await this.tickets.replaceOne({ _id: change.number }, doc);
-    } catch (err) {
-      // The journal entry is the commit point: the change is decided; a later reader rolls it forward.
-      return translateStoreError(err);
-    }
-    return true;
+    return { committed: true, entry: { seq: seq!, ...entry } as FeedEntry };
   }
 
-  /** If version `version` is journalled but the ticket still shows an older one, apply it. */
-  private async rollForward(number: string, version: number): Promise<void> {
-    const [event, ticket] = await Promise.all([
-      this.models.TicketEvent.findOne({ _id: `${number}:${version}` }).lean<{ at: Date; after: Record<string, unknown> }>(),
-      this.tickets.findOne({ _id: number }, { version: 1 }).lean<{ version: number }>(),
-    ]);
-    if (!event || !ticket || ticket.version >= version) return;
-    if (Date.now() - new Date(event.at).getTime() < ROLL_FORWARD_AFTER_MS) return;
-    await this.tickets.replaceOne({ _id: number }, event.after);
+  async lastSeq(year: number): Promise<number> {
+    try {
+      const from = this.lastSeqCache.get(year) ?? 0;
+      const last = await gallopLast((seq) => this.numberExists(year, seq), from, this.maxSeq);
+      this.lastSeqCache.set(year, last);
+      return last;
+    } catch (err) {
+      return translateStoreError(err);
+    }
+  }
+
+  async findByIdempotencyKey(key: string, year: number, afterSeq: number): Promise<Ticket | null> {
+    const last = await this.lastSeq(year);
+    try {
+      for (let seq = afterSeq + 1; seq <= last; seq++) {
+        const number = formatTicketNumber(year, seq);
+        const doc = await this.tickets.findOne({ _id: number }, { idempotencyKey: 1 }).lean<{ idempotencyKey?: string }>();
+        if (doc?.idempotencyKey === key) return this.get(number);
+      }
+      return null;
+    } catch (err) {
+      return translateStoreError(err);
+    }
   }
 
   async lastTicketOf(customerKey: string, category: Category): Promise<{ number: string; at: Date } | null> {
@@ -115,20 +158,24 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
 
   /**
    * Last writer wins, which is the right answer for "most recent". New customers are inserted
-   * (cheap, batched); known ones replaced. Upserts are the dearest write on FerretDB, and one
-   * bulk update touching the same `_id` 100 times never returns there (measured), so entries
-   * are reduced to one per key and written in chunks of 50.
+   * (cheap, batched); known ones replaced. One bulk update touching the same `_id` 100 times
+   * never returns on FerretDB (measured), so entries are reduced to one per key and written in
+   * chunks of 50. A late repair (`onlyIfNewer`) reads first and keeps a later ticket's record.
    */
-  async rememberCustomerTickets(entries: CustomerTicketNote[]): Promise<void> {
+  async rememberCustomerTickets(entries: CustomerTicketNote[], options: { onlyIfNewer?: boolean } = {}): Promise<void> {
     const latest = new Map<string, CustomerTicketNote & { _id: string }>();
     for (const e of entries) {
       const _id = `${e.customerKey}:${e.category}`;
       const prev = latest.get(_id);
       if (!prev || prev.at <= e.at) latest.set(_id, { ...e, known: e.known || !!prev, _id });
     }
-    const all = [...latest.values()];
+    let all = [...latest.values()];
     const doc = (e: { _id: string; number: string; at: Date }) => ({ _id: e._id, number: e.number, at: e.at });
     try {
+      if (options.onlyIfNewer) {
+        const current = await Promise.all(all.map((e) => this.models.CustomerRecent.findOne({ _id: e._id }).lean<{ at: Date }>()));
+        all = all.filter((_, i) => !current[i] || new Date(current[i]!.at) < all[i]!.at).map((e, i) => ({ ...e, known: e.known || !!current[i] }));
+      }
       const fresh = all.filter((e) => !e.known);
       const replace = all.filter((e) => e.known);
       if (fresh.length) {
@@ -152,154 +199,96 @@ export class MongoTicketRepository implements TicketRepository, TicketJournal {
     }
   }
 
-  // ---- journal -----------------------------------------------------------------------------
-
-  async entry(number: string, version: number): Promise<JournalEntry | null> {
-    try {
-      if (version >= 2) {
-        const doc = await this.models.TicketEvent.findOne({ _id: `${number}:${version}` }).lean<Record<string, unknown>>();
-        return doc ? docToJournal(doc) : null;
-      }
-      if (version !== 1) return null;
-      // The filing is not journalled (the ticket insert is its commit); its audit entry holds the state.
-      const audit = await this.models.Audit.findOne({ key: `${number}:1` }).lean<{ at: Date; after: string; actor: { kind: string; id: string } }>();
-      if (!audit) return null;
-      return { number, version: 1, at: audit.at, after: JSON.parse(audit.after) as Ticket, events: [], actor: audit.actor, action: 'file' };
-    } catch (err) {
-      return translateStoreError(err);
-    }
-  }
-
-  async unsettledFilings(since: Date, limit: number): Promise<Ticket[]> {
-    try {
-      const docs = await this.tickets.find({ createdAt: { $gte: since } }).sort({ createdAt: 1 }).limit(limit).lean<Record<string, unknown>[]>();
-      const out: Ticket[] = [];
-      for (const doc of docs) {
-        if (!(await this.inOutbox(`${String(doc._id)}:1:ticket.filed`))) out.push(docToTicket(doc));
-      }
-      return out;
-    } catch (err) {
-      return translateStoreError(err);
-    }
-  }
-
-  async unsettledChanges(since: Date, limit: number): Promise<JournalEntry[]> {
-    try {
-      const docs = await this.models.TicketEvent.find({ at: { $gte: since } }).sort({ at: 1 }).limit(limit).lean<Record<string, unknown>[]>();
-      const out: JournalEntry[] = [];
-      for (const doc of docs) {
-        const e = docToJournal(doc);
-        const last = e.events[e.events.length - 1];
-        if (!last || !(await this.inOutbox(`${e.number}:${e.version}:${last}`))) out.push(e);
-      }
-      return out;
-    } catch (err) {
-      return translateStoreError(err);
-    }
-  }
-
-  private async inOutbox(id: string): Promise<boolean> {
-    return (await this.models.Outbox.findOne({ _id: id }, { _id: 1 }).lean()) !== null;
-  }
-
   // ---- numbering ---------------------------------------------------------------------------
 
-  private async insertBatch(batch: NumberRequest[]): Promise<Outcome<Ticket>[]> {
-    const outcomes: Outcome<Ticket>[] = new Array(batch.length);
-    const byYear = new Map<number, number[]>();
-    batch.forEach((r, i) => byYear.set(r.year, [...(byYear.get(r.year) ?? []), i]));
-    for (const [year, indexes] of byYear) {
-      await this.insertYear(
-        year,
-        indexes.map((i) => batch[i]!),
-        (k, o) => (outcomes[indexes[k]!] = o),
-      );
+  private async insertYear(batch: NumberingBatch): Promise<Outcome<Ticket>[]> {
+    const { year } = batch;
+    const outcomes: Outcome<Ticket>[] = new Array(batch.count);
+    const fail = (indexes: number[], error: unknown) => indexes.forEach((i) => (outcomes[i] = { ok: false, error }));
+    let remaining = Array.from({ length: batch.count }, (_, i) => i);
+    for (let clashes = 0; remaining.length > 0; ) {
+      let start: number;
+      try {
+        start = (this.lastSeqCache.get(year) ?? (await this.lastSeq(year))) + 1;
+      } catch (err) {
+        fail(remaining, asStoreError(err));
+        break;
+      }
+      const room = Math.max(0, this.maxSeq - start + 1);
+      if (room < remaining.length) {
+        fail(remaining.slice(room), new NumbersExhaustedError(year));
+        this.options.onNumbersExhausted?.(year);
+        remaining = remaining.slice(0, room);
+        if (!remaining.length) break;
+      }
+      const slots = remaining.map((index, i) => ({ index, number: formatTicketNumber(year, start + i), seq: start + i }));
+      const built = batch.build(slots);
+      const unbuilt = built.flatMap((o, i) => (o.ok ? [] : [i]));
+      if (unbuilt.length) {
+        // A ticket that cannot be built fails alone; the others are built again for contiguous numbers.
+        unbuilt.forEach((i) => (outcomes[slots[i]!.index] = built[i]!));
+        remaining = remaining.filter((_, i) => built[i]!.ok);
+        continue;
+      }
+      const tickets = built.map((o) => (o as { ok: true; value: Ticket }).value);
+      const settle = (n: number) => tickets.slice(0, n).forEach((t, i) => (outcomes[slots[i]!.index] = { ok: true, value: t }));
+      try {
+        // lean: the tickets are built by the core from validated input; mongoose's hydration would cost more than the write.
+        await this.tickets.insertMany(tickets.map((t) => this.sealer.toDoc(t)), { ordered: true, lean: true });
+        settle(tickets.length);
+        this.lastSeqCache.set(year, start + tickets.length - 1);
+        break;
+      } catch (err) {
+        let landed = firstWriteErrorIndex(err);
+        if (landed < 0) {
+          // No per-document errors (a timeout, a lost connection): read back what landed, by number.
+          landed = await this.countLanded(tickets).catch(() => -1);
+          if (landed < 0) {
+            this.lastSeqCache.delete(year);
+            fail(remaining, asStoreError(err));
+            break;
+          }
+          if (landed === tickets.length) {
+            settle(landed);
+            this.lastSeqCache.set(year, start + landed - 1);
+            break;
+          }
+        }
+        settle(landed);
+        if (landed > 0) this.lastSeqCache.set(year, start + landed - 1);
+        const clashAt = tickets[landed]!;
+        const taken = isDuplicateKey(err) ? await this.numberExists(year, start + landed).catch(() => null) : null;
+        if (taken === false && clashAt.idempotencyKey) {
+          // The number is free, so the Idempotency-Key was the duplicate: that filing is answered by the existing ticket.
+          outcomes[slots[landed]!.index] = { ok: false, error: new DuplicateIdempotencyKeyError(clashAt.idempotencyKey) };
+          remaining = remaining.slice(landed + 1);
+          continue;
+        }
+        if (taken === true && ++clashes < MAX_CLASHES) {
+          // Another instance took that number: learn the new end and build the rest again.
+          this.lastSeqCache.delete(year);
+          remaining = remaining.slice(landed);
+          continue;
+        }
+        fail(remaining.slice(landed), asStoreError(err));
+        break;
+      }
     }
     return outcomes;
   }
 
-  private async insertYear(year: number, requests: NumberRequest[], settle: (k: number, o: Outcome<Ticket>) => void): Promise<void> {
-    let remaining = requests.map((r, k) => ({ r, k }));
-    let conflicts = 0;
-    while (remaining.length > 0) {
-      let start: number;
-      try {
-        start = (await this.knownLastSeq(year)) + 1;
-      } catch (err) {
-        remaining.forEach(({ k }) => settle(k, { ok: false, error: asStoreError(err) }));
-        return;
-      }
-      if (start + remaining.length - 1 > MAX_SEQ) {
-        remaining.forEach(({ k }) => settle(k, { ok: false, error: new Error(`ticket numbers of ${year} are exhausted`) }));
-        return;
-      }
-      const tickets: Ticket[] = [];
-      const built: typeof remaining = [];
-      for (const entry of remaining) {
-        const seq = start + tickets.length;
-        try {
-          tickets.push(entry.r.build(formatTicketNumber(year, seq), seq));
-          built.push(entry);
-        } catch (error) {
-          settle(entry.k, { ok: false, error });
-        }
-      }
-      if (tickets.length === 0) return;
-      try {
-        // lean: the tickets are built by the core from validated input; mongoose's hydration would cost more than the write (measured 87 vs 23 ms per 30).
-        await this.tickets.insertMany(tickets.map(ticketToDoc), { ordered: true, lean: true });
-        tickets.forEach((t, i) => settle(built[i]!.k, { ok: true, value: t }));
-        this.lastSeq.set(year, start + tickets.length - 1);
-        return;
-      } catch (err) {
-        const failedAt = firstWriteErrorIndex(err);
-        const inserted = failedAt >= 0 ? failedAt : 0;
-        tickets.slice(0, inserted).forEach((t, i) => settle(built[i]!.k, { ok: true, value: t }));
-        if (inserted > 0) this.lastSeq.set(year, start + inserted - 1);
-        if (isDuplicateKey(err) && failedAt >= 0 && ++conflicts < 50) {
-          // Another instance took number start+inserted: learn the new end and renumber the rest.
-          this.lastSeq.delete(year);
-          remaining = built.slice(inserted);
-          continue;
-        }
-        built.slice(inserted).forEach(({ k }) => settle(k, { ok: false, error: asStoreError(err) }));
-        return;
-      }
+  /** How many of `tickets` (a prefix: the insert was ordered) are stored as these very tickets. */
+  private async countLanded(tickets: Ticket[]): Promise<number> {
+    let n = 0;
+    for (const t of tickets) {
+      const doc = await this.tickets.findOne({ _id: t.number }, { lookupCodeHash: 1 }).lean<{ lookupCodeHash: string }>();
+      if (!doc || doc.lookupCodeHash !== t.lookupCodeHash) return n;
+      n++;
     }
+    return n;
   }
 
-  /** Last issued sequence of `year`: cached, else found by galloping over `_id` lookups (numbers are gap-free). */
-  private async knownLastSeq(year: number): Promise<number> {
-    const cached = this.lastSeq.get(year);
-    if (cached !== undefined) return cached;
-    const exists = async (seq: number) =>
-      (await this.tickets.findOne({ _id: formatTicketNumber(year, seq) }, { _id: 1 }).lean()) !== null;
-    let lo = 0; // known to exist (0 = nothing)
-    let hi = 1;
-    while (hi <= MAX_SEQ && (await exists(hi))) {
-      lo = hi;
-      hi = Math.min(hi * 2, MAX_SEQ + 1);
-    }
-    // lo exists (or 0), hi does not (or is past the end)
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (await exists(mid)) lo = mid;
-      else hi = mid;
-    }
-    this.lastSeq.set(year, lo);
-    return lo;
+  private async numberExists(year: number, seq: number): Promise<boolean> {
+    return (await this.tickets.findOne({ _id: formatTicketNumber(year, seq) }, { _id: 1 }).lean()) !== null;
   }
 }
-
-function docToJournal(doc: Record<string, unknown>): JournalEntry {
-  return {
-    number: String(doc.number),
-    version: Number(doc.version),
-    at: doc.at as Date,
-    after: docToTicket(doc.after as Record<string, unknown>),
-    events: (doc.events as EventType[] | undefined) ?? [],
-    actor: doc.actor as { kind: string; id: string },
-    action: String(doc.action),
-  };
-}
-

@@ -60,7 +60,8 @@ function portOpen(port: number): Promise<boolean> {
 
 describe('npm start (the service process)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-data-'));
-  const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', CLASSIFIER: 'keyword' };
+  // The shipped model, as a newcomer's `npm start` runs it.
+  const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('when started without MONGODB_URI, then it runs the embedded database, files, stops on SIGTERM and finds the ticket after a restart', async () => {
@@ -71,7 +72,9 @@ describe('npm start (the service process)', () => {
       body: JSON.stringify({ description: '宽带又断了，三天没网', customer: { phone: '13900001111' } }),
     });
     expect(filed.status).toBe(201);
-    const ticket = (await filed.json()) as { number: string };
+    const ticket = (await filed.json()) as { number: string; lookupCode: string; category: string; classification: { modelVersion: string } };
+    expect(ticket.classification.modelVersion).toMatch(/^tfidf-softmax@/);
+    expect(ticket.category).toBe('service_quality');
     expect(fs.readdirSync(dataDir).length).toBeGreaterThan(0);
 
     first.child.kill('SIGTERM');
@@ -81,9 +84,15 @@ describe('npm start (the service process)', () => {
 
     const second = await start(env);
     try {
-      const got = await fetch(`${second.url}/api/complaints/${ticket.number}`, { headers: { 'X-Contact-Last4': '1111' } });
+      const got = await fetch(`${second.url}/api/complaints/${ticket.number}`, { headers: { 'X-Lookup-Code': ticket.lookupCode } });
       expect(got.status).toBe(200);
       expect(((await got.json()) as { description: string }).description).toBe('宽带又断了，三天没网');
+      // The phone's last four digits show where it stands, not what it says.
+      const status = await fetch(`${second.url}/api/complaints/${ticket.number}`, { headers: { 'X-Contact-Last4': '1111' } });
+      expect(status.status).toBe(200);
+      const shown = (await status.json()) as Record<string, unknown>;
+      expect(shown).toMatchObject({ number: ticket.number, status: 'new', scope: 'status' });
+      expect(shown).not.toHaveProperty('description');
     } finally {
       second.child.kill('SIGTERM');
       await exitCode(second.child);

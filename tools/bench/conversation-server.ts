@@ -11,7 +11,7 @@ import { startServer } from '../../src/server/app';
 
 async function main(): Promise<void> {
   const memory = process.argv.includes('--memory-state');
-  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production' });
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'development' });
   const handle = await startServer(config, { sweepIntervalMs: 0, ...(memory ? { customerEdges: { botStorage: new MemoryStorage() } } : {}) });
   await handle.database.ready;
   process.stdout.write(`${JSON.stringify({ url: handle.url })}\n`);

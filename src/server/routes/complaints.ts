@@ -1,42 +1,59 @@
 /** REST edge for hotlines, e-mail gateways and phone agents. Thin: parse, one use case, map. */
 import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { ApiKeyEntry } from '../../config/api-keys';
 import type { ComplaintService } from '../../domain/complaint-service';
 import type { Taxonomy } from '../../domain/taxonomy-config';
 import { parseTicketNumber } from '../../domain/ticket';
+import { requireApiKey } from '../api-keys';
 import { HttpError } from '../http-error';
 import { recordRoute } from '../metrics';
-import { filedView, ticketView } from '../views';
+import { filedView, statusView, ticketView } from '../views';
 
-export function complaintsRouter(service: ComplaintService, taxonomy: Taxonomy): Router {
+export interface ComplaintsRouterOptions {
+  /** null: the API is open (development without API_KEYS). */
+  apiKeys: ApiKeyEntry[] | null;
+  /** Filings per minute per API key. */
+  filingsPerMinute: number;
+}
+
+export function complaintsRouter(service: ComplaintService, taxonomy: Taxonomy, options: ComplaintsRouterOptions): Router {
   const router = Router();
+  const perKey = rateLimit({
+    windowMs: 60_000,
+    limit: options.filingsPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => `key:${String(res.locals.apiClient)}`,
+    handler: (_req, _res, next, o) => next(new HttpError(429, 'rate_limited', `More than ${o.limit} filings a minute from this API key; retry later.`)),
+  });
 
-  router.post('/', recordRoute, async (req, res) => {
+  router.post('/', recordRoute, requireApiKey(options.apiKeys), perKey, async (req, res) => {
     if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
       throw new HttpError(400, 'request.invalid_body', 'The body must be a JSON object.');
     }
+    const client = String(res.locals.apiClient);
     const idempotencyKey = req.get('Idempotency-Key') ?? undefined;
-    const result = await service.file(req.body, { actor: { kind: 'api', id: 'rest' }, idempotencyKey });
+    const result = await service.file(req.body, { actor: { kind: 'api', id: client }, idempotencyKey, source: client });
     res.status(result.replayed ? 200 : 201).location(`/api/complaints/${result.ticket.number}`).json(filedView(result, taxonomy));
   });
 
   router.get('/:number', recordRoute, async (req, res) => {
     const number = String(req.params.number);
     if (!parseTicketNumber(number)) {
-      throw new HttpError(400, 'request.invalid_ticket_number', 'A ticket number is 10 digits: the year and a 6-digit sequence, e.g. 2026000123.');
+      throw new HttpError(400, 'request.invalid_ticket_number', 'A ticket number is 10 digits: the year and a 6-digit sequence from 000001, e.g. 2026000123.');
     }
-    const code = req.get('X-Lookup-Code') ?? stringParam(req.query.code);
-    const last4 = req.get('X-Contact-Last4') ?? stringParam(req.query.last4);
+    // Headers only: query strings end up in proxy and access logs.
+    const code = req.get('X-Lookup-Code') || undefined;
+    const last4 = req.get('X-Contact-Last4') || undefined;
     if (!code && !last4) {
-      throw new HttpError(401, 'ticket.verification_required', 'Give the lookup code from filing (X-Lookup-Code or ?code=) or the last 4 digits of the phone (X-Contact-Last4 or ?last4=).');
+      throw new HttpError(401, 'ticket.verification_required', 'Give the lookup code from filing in X-Lookup-Code, or the last 4 digits of the phone in X-Contact-Last4.');
     }
-    const ticket = await service.lookup(number, { code, last4 });
+    if ((code && code.length > 64) || (last4 && last4.length > 16)) throw new HttpError(400, 'request.invalid_verification', 'The verification header is too long.');
+    const { ticket, scope } = await service.lookup(number, { code, last4 }, req.ip ?? 'unknown');
     res.setHeader('Cache-Control', 'no-store');
-    res.json(ticketView(ticket, taxonomy));
+    res.json(scope === 'full' ? ticketView(ticket, taxonomy) : statusView(ticket, taxonomy));
   });
 
   return router;
-}
-
-function stringParam(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length <= 64 ? v : undefined;
 }

@@ -6,22 +6,60 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 const { Mixed } = Schema.Types;
 
-/** One document per ticket change, `_id` = `<number>:<version>`: winning this insert is the right to write that version. */
+/**
+ * Version locks, `_id` = `<number>:<version>`: the commit point of a change. Winning this insert
+ * is the right to be that version of the ticket; `seq` names the change-feed entry that holds
+ * the change (version 1 marks the filing's entry). Small on purpose: the feed has the content.
+ */
 const ticketEventSchema = new Schema(
   {
     _id: { type: String, required: true },
     number: { type: String, required: true },
     version: { type: Number, required: true },
-    at: { type: Date, required: true },
-    /** The whole ticket document after the change, so a crashed writer's change can be rolled forward. */
-    after: { type: Mixed, required: true },
-    events: { type: [String], default: [] },
-    actor: { type: Mixed, required: true },
-    action: { type: String, required: true },
+    seq: { type: Number, required: true },
+    /** Position of the entry in that feed document (filings of one batch share a document). */
+    i: { type: Number, default: 0 },
   },
-  { collection: 'ticket_events', versionKey: false, minimize: false },
+  { collection: 'ticket_events', versionKey: false },
 );
-ticketEventSchema.index({ at: 1 });
+
+/**
+ * The change feed: every filing and change, `_id` = zero-padded gap-free sequence (plus one
+ * `floor` document once retention has removed old entries). Holds tickets without personal values.
+ */
+const changeFeedSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    seq: { type: Number },
+    w: { type: String },
+    kind: { type: String, enum: ['filings', 'change'] },
+    entries: { type: Mixed },
+    won: { type: Boolean },
+  },
+  { collection: 'change_feed', versionKey: false, minimize: false, strict: false },
+);
+
+/** How far each consumer of the change feed has got, and the leases of background jobs (`lease:<job>`). */
+const feedCursorSchema = new Schema(
+  { _id: { type: String, required: true }, value: { type: Number, required: true }, at: { type: Date }, holder: { type: String }, until: { type: Date } },
+  { collection: 'feed_cursors', versionKey: false },
+);
+
+/** Texts of messages on tickets (personal data), `_id` = message id (`<number>:<random>`). */
+const messageSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    number: { type: String, required: true },
+    at: { type: Date, required: true },
+    direction: { type: String, enum: ['from_customer', 'to_customer'], required: true },
+    by: { type: Mixed, required: true },
+    text: { type: String, default: '' },
+    evidence: { type: Mixed, default: [] },
+    customerKey: { type: String, default: null },
+  },
+  { collection: 'ticket_messages', versionKey: false, minimize: false },
+);
+messageSchema.index({ number: 1 });
 
 /** Tamper-evident audit chain; `_id` is the zero-padded sequence, `key` makes appends idempotent. */
 const auditSchema = new Schema(
@@ -43,28 +81,16 @@ const auditSchema = new Schema(
 );
 auditSchema.index({ key: 1 }, { unique: true });
 
-/** Domain events waiting for delivery (Slack, customers). `_id` is the deterministic event id. */
-const outboxSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    type: { type: String, required: true },
-    ticketNumber: { type: String, required: true },
-    ticketVersion: { type: Number, required: true },
-    at: { type: Date, required: true },
-    data: { type: Mixed, default: {} },
-    createdAt: { type: Date, required: true },
-  },
-  { collection: 'outbox', versionKey: false, minimize: false },
-);
-outboxSchema.index({ createdAt: 1 });
-
-/** Idempotency-Key → ticket number, claimed by insert before filing. */
+/** Idempotency-Key → fingerprint of the first request and, once known, its ticket number. */
 const idempotencySchema = new Schema(
   {
     _id: { type: String, required: true },
     number: { type: String, default: null },
     /** SHA-256 of the request body: the same key with another body is refused. */
     fingerprint: { type: String, default: null },
+    /** Year and last ticket number at first use: the ticket, if any, has a later number. */
+    year: { type: Number, required: true },
+    afterSeq: { type: Number, required: true },
     createdAt: { type: Date, required: true },
   },
   { collection: 'idempotency_keys', versionKey: false },
@@ -80,7 +106,7 @@ const customerRecentSchema = new Schema(
   { collection: 'customer_recent', versionKey: false },
 );
 
-/** Failed lookups: `_id` = `<number>:<bucket>:<n>`; the n-th insert in a bucket is the n-th failure. */
+/** Counters built on unique inserts: `_id` = `<counter>:<window>:<n>`; the n-th insert in a window is the n-th event. */
 const lookupFailureSchema = new Schema(
   { _id: { type: String, required: true }, at: { type: Date, required: true } },
   { collection: 'lookup_failures', versionKey: false },
@@ -88,8 +114,10 @@ const lookupFailureSchema = new Schema(
 
 export interface SupportModels {
   TicketEvent: Model<Record<string, unknown>>;
+  ChangeFeed: Model<Record<string, unknown>>;
+  FeedCursor: Model<Record<string, unknown>>;
+  Message: Model<Record<string, unknown>>;
   Audit: Model<Record<string, unknown>>;
-  Outbox: Model<Record<string, unknown>>;
   Idempotency: Model<Record<string, unknown>>;
   CustomerRecent: Model<Record<string, unknown>>;
   LookupFailure: Model<Record<string, unknown>>;
@@ -104,8 +132,10 @@ function model(conn: Connection, name: string, schema: Schema): Model<Record<str
 export function supportModels(conn: Connection): SupportModels {
   return {
     TicketEvent: model(conn, 'TicketEvent', ticketEventSchema),
+    ChangeFeed: model(conn, 'ChangeFeed', changeFeedSchema),
+    FeedCursor: model(conn, 'FeedCursor', feedCursorSchema),
+    Message: model(conn, 'Message', messageSchema),
     Audit: model(conn, 'Audit', auditSchema),
-    Outbox: model(conn, 'Outbox', outboxSchema),
     Idempotency: model(conn, 'Idempotency', idempotencySchema),
     CustomerRecent: model(conn, 'CustomerRecent', customerRecentSchema),
     LookupFailure: model(conn, 'LookupFailure', lookupFailureSchema),

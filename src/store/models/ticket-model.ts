@@ -32,23 +32,17 @@ export const ticketSchema = new Schema(
     version: { type: Number, required: true },
     status: { type: String, enum: TICKET_STATUSES, required: true },
     channel: { type: String, enum: CHANNELS, required: true },
-    conversationRef: String,
     language: { type: String, enum: LANGUAGES, required: true },
-    customer: {
-      name: String,
-      contact: { phone: String, email: String },
-      key: String,
-    },
-    description: { type: String, required: true },
+    source: { type: String, default: null },
+    /** Keyed hash of the contact; the contact itself is in `personal`. */
+    customer: { key: String },
     occurredAt: Date,
-    occurredText: String,
-    location: String,
-    orderId: String,
     product: String,
     merchant: String,
     amount: { type: new Schema({ value: Number, currency: String }, { _id: false }), default: null },
     desiredRemedy: { type: String, enum: [...REMEDIES, null] },
-    evidence: [new Schema({ name: String, contentType: String, size: Number, sha256: String, url: String }, { _id: false })],
+    /** Hashes, sizes and types of the evidence; names and links are in `personal`. */
+    evidence: [new Schema({ contentType: String, size: Number, sha256: String }, { _id: false })],
     category: { type: String, enum: CATEGORIES, required: true },
     severity: { type: String, enum: SEVERITIES, required: true },
     classification: { type: Mixed, required: true },
@@ -73,8 +67,17 @@ export const ticketSchema = new Schema(
     ],
     resolution: { type: Mixed, default: null },
     rejection: { type: Mixed, default: null },
+    messages: { type: [Mixed], default: [] },
+    erased: { type: Boolean, default: false },
     lookupCodeHash: { type: String, required: true },
-    idempotencyKey: String,
+    idempotencyKey: { type: String, default: undefined },
+    personalDigest: { type: String, required: true },
+    /**
+     * The one place that holds the customer's personal values (name, contact, description,
+     * time and place in their words, order id, evidence names). Journal, feed and audit keep
+     * `personalDigest` instead, so erasing these leaves every chain verifiable.
+     */
+    personal: { type: Mixed, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -86,6 +89,9 @@ export const ticketSchema = new Schema(
 ticketSchema.index({ status: 1, updatedAt: -1 });
 ticketSchema.index({ 'owner.id': 1, status: 1 });
 ticketSchema.index({ createdAt: -1 });
+// One Idempotency-Key, one ticket, ever: the database refuses a second (sparse: keyless tickets are many).
+ticketSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
+ticketSchema.index({ 'customer.key': 1 });
 
 export type TicketModel = Model<Record<string, unknown>>;
 

@@ -209,16 +209,23 @@ describe('GET /api/complaints/:number', () => {
     expect(res.body.number).toBe(number);
   });
 
-  it('when looked up with the X-Contact-Last4 header, then it answers 200', async () => {
-    expectMaskedTicket(await server.get(`/api/complaints/${number}`, { 'X-Contact-Last4': '1357' }));
+  it('when looked up with the X-Contact-Last4 header, then it answers 200 with the status and deadlines only', async () => {
+    const res = await server.get(`/api/complaints/${number}`, { 'X-Contact-Last4': '1357' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ number, status: 'new', scope: 'status' });
+    expect(Object.keys(res.body.deadlines).sort()).toEqual(['factCheck', 'firstContact', 'resolution']);
+    for (const hidden of ['description', 'customer', 'amount', 'orderId', 'history', 'evidence']) expect(res.body).not.toHaveProperty(hidden);
+    expect(JSON.stringify(res.body)).not.toContain('充电宝');
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('when looked up with ?code=, then it answers 200', async () => {
-    expectMaskedTicket(await server.get(`/api/complaints/${number}?code=${encodeURIComponent(lookupCode)}`));
-  });
-
-  it('when looked up with ?last4=, then it answers 200', async () => {
-    expectMaskedTicket(await server.get(`/api/complaints/${number}?last4=1357`));
+  it('when the verification is sent in the query string (?code=, ?last4=), then it is ignored: 401, as the query lands in proxy logs', async () => {
+    for (const q of [`code=${encodeURIComponent(lookupCode)}`, 'last4=1357']) {
+      const res = await server.get(`/api/complaints/${number}?${q}`);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('ticket.verification_required');
+      expect(res.body.error.message).toContain('X-Lookup-Code');
+    }
   });
 
   it('when a ticket filed with only an e-mail is looked up by its code, then the e-mail is masked and no phone appears', async () => {

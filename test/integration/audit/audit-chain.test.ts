@@ -30,6 +30,7 @@ function hashable(d: AuditRecord): Omit<AuditRecord, '_id' | 'hash'> {
 async function seed(server: TestServer): Promise<{ tickets: Ticket[]; docs: AuditRecord[] }> {
   const tickets = await fileComplaints(server, 3);
   await server.complaints.claim(tickets[0]!.number, AGENT_U1);
+  await server.effects.drain();
   return { tickets, docs: await auditDocs(server.database.conn) };
 }
 
@@ -84,8 +85,12 @@ describe('audit chain written by the service', () => {
     expect(JSON.parse(claim.after!)).toMatchObject({ number: t1!.number, version: 2, status: 'claimed', owner: { id: 'U1' } });
   });
 
-  it('when the audit documents are serialised, then no customer phone number or e-mail address appears in them', async () => {
+  it('when the audit documents are serialised, then no personal value (contact, name, what the customer wrote, order id) appears in them, only its digest', async () => {
     const raw = JSON.stringify(await conn.collection('audit_log').find({}).toArray());
+    expect(raw).not.toContain('kettle');
+    expect(raw).not.toContain('Customer 0');
+    expect(raw).not.toContain('A-20261120-0001');
+    expect(JSON.parse(docs[0]!.after!).personalDigest).toMatch(/^[0-9a-f]{64}$/);
     for (const t of tickets) {
       const phone = t.customer.contact.phone!;
       const email = t.customer.contact.email!;

@@ -54,6 +54,7 @@ describe('audit:verify CLI', () => {
     server = await startTestServer();
     const tickets = await fileComplaints(server, 3);
     await server.complaints.claim(tickets[0]!.number, AGENT_U1);
+    await server.effects.drain();
     docs = await auditDocs(server.database.conn);
     expect(docs).toHaveLength(4);
   });

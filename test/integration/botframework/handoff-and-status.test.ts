@@ -68,6 +68,25 @@ describe('status lookup', () => {
   });
 });
 
+describe('add information', () => {
+  it('when the customer adds information to their ticket, then it is recorded on the ticket with its evidence hash', async () => {
+    const c = `add-${crypto.randomUUID()}`;
+    const { number } = await fileOne(c);
+    expect(await say(c, '补充材料')).toContain('您想补充什么');
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), crypto.randomBytes(64)]);
+    const before = replies.get(c)?.length ?? 0;
+    const res = await server.post(
+      '/api/messages',
+      buildActivity(c, { text: '补一张发票照片', attachments: [{ name: 'invoice.png', contentType: 'image/png', contentUrl: `data:image/png;base64,${png.toString('base64')}` }] }),
+    );
+    expect(res.status).toBe(200);
+    expect((replies.get(c) ?? []).slice(before).join('\n')).toContain(`已补充到工单 ${number}`);
+    const ticket = await server.complaints.get(number);
+    expect(ticket.messages.filter((m) => m.direction === 'from_customer')).toHaveLength(1);
+    expect(ticket.evidence.map((e) => e.sha256)).toContain(crypto.createHash('sha256').update(png).digest('hex'));
+  });
+});
+
 describe('handoff', () => {
   it('when an agent claims the ticket, then the customer is told a person is on it and the bot answers only help, status and cancel until it is resolved', async () => {
     const c = `handoff-${crypto.randomUUID()}`;
@@ -78,8 +97,10 @@ describe('handoff', () => {
     expect(joined).toContain(`工作人员已开始处理工单 ${number}`);
     expect(joined).toContain('发“查询”可查看工单状态');
     expect(await say(c, '查询')).toContain('工作人员已接单');
-    // A new complaint's words are not taken for a new intake while a person handles the ticket.
-    expect(await say(c, '我要投诉')).not.toContain('请问发生了什么');
+    // What the customer writes now goes to the ticket for the person, and the bot stays quiet.
+    expect(await say(c, '我要投诉，还有一个问题：插头也发烫')).toBe('');
+    const withMessage = await server.complaints.get(number);
+    expect(withMessage.messages.filter((m) => m.direction === 'from_customer')).toHaveLength(1);
 
     await server.complaints.transition(number, 'resolve', { actor: { kind: 'agent', id: 'U-agent-1' }, resolution: { remedy: 'refund', amount: 299, note: '已退款' } });
     const back = await say(c, '谢谢');
@@ -92,6 +113,12 @@ describe('handoff', () => {
     const c = `person-${crypto.randomUUID()}`;
     const { number } = await fileOne(c);
     expect(await say(c, '转人工')).toContain(`工作人员将接手工单 ${number}`);
+    expect((await server.complaints.get(number)).messages.filter((m) => m.direction === 'from_customer')).toHaveLength(1);
+    // While waiting for the person, what the customer writes goes to the ticket, once per activity.
+    const again = buildActivity(c, { text: '我等着' });
+    await server.post('/api/messages', again);
+    await server.post('/api/messages', again);
+    expect((await server.complaints.get(number)).messages.filter((m) => m.direction === 'from_customer')).toHaveLength(2);
     expect(await say(c, '取消')).toContain(`您已结束与工作人员的对话，工单 ${number} 仍在处理中`);
     expect(await say(c, '你好')).toContain('请直接描述遇到的问题');
   });

@@ -3,7 +3,7 @@
  * two service instances file into one database at once (FerretDB has no atomic counters, so
  * this exercises the unique-insert numbering for real).
  */
-import { localYear } from '../../../src/domain/complaint-service';
+import { localYear } from '../../../src/domain/file-complaint';
 import { complaintBody, startTestServer, type TestServer } from '../../support/server';
 
 function expectGapFree(numbers: string[], year: number): void {

@@ -1,4 +1,4 @@
-import { categoryFloor, detectLanguage, hashLookupCode, localYear, newLookupCode, ruleFloor } from '../../../src/domain/complaint-service';
+import { categoryFloor, detectLanguage, hashLookupCode, localYear, newLookupCode, ruleFloor } from '../../../src/domain/file-complaint';
 import { parseComplaintInput } from '../../../src/domain/complaint-input';
 import { ValidationError } from '../../../src/domain/errors';
 import { formatTicketNumber, parseTicketNumber } from '../../../src/domain/ticket';

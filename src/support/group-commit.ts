@@ -3,10 +3,13 @@
  * so far is handed to `flush` as one batch (one insertMany instead of many insertOne).
  * Items are flushed in arrival order and batches never overlap, so a flush can assume it is
  * the only writer of its kind in this process.
+ *
+ * The queue is bounded: when `maxPending` items already wait (a slow database), `push` refuses
+ * at once with the error `overloaded()` makes, so callers answer "busy, retry" instead of
+ * piling up open requests without limit.
  */
-import type { Outcome } from './ports';
 
-export type { Outcome };
+export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 interface Pending<T, R> {
   item: T;
@@ -14,16 +17,40 @@ interface Pending<T, R> {
   reject: (error: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  /** Largest batch handed to one flush. */
+  maxBatch?: number;
+  /** Items allowed to wait (not counting the batch being flushed); more are refused. */
+  maxPending?: number;
+  /** The error a refused push rejects with. */
+  overloaded?: () => Error;
+}
+
+export class QueueFullError extends Error {
+  override name = 'QueueFullError';
+  constructor() {
+    super('too many writes are waiting; retry shortly');
+  }
+}
+
 export class GroupCommitQueue<T, R> {
   private pending: Pending<T, R>[] = [];
   private running = false;
+  private readonly maxBatch: number;
+  private readonly maxPending: number;
+  private readonly overloaded: () => Error;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<Outcome<R>[]>,
-    private readonly maxBatch = 200,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 200;
+    this.maxPending = options.maxPending ?? Number.POSITIVE_INFINITY;
+    this.overloaded = options.overloaded ?? (() => new QueueFullError());
+  }
 
   push(item: T): Promise<R> {
+    if (this.pending.length >= this.maxPending) return Promise.reject(this.overloaded());
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (!this.running) void this.run();

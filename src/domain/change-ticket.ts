@@ -1,0 +1,313 @@
+/**
+ * Changing a ticket: read it, decide, commit at the next version. Optimistic: if another writer
+ * committed that version first, read again and decide again (a second claim then fails with
+ * AlreadyClaimedError instead of overwriting the first).
+ *
+ * Every change carries a request key — who asked for what, with which parameters (and on which
+ * version, when the caller says) — so a retry of a change that did commit (its answer was lost
+ * to a timeout or an outage) is recognised and answered as that change's success instead of
+ * being refused ("already claimed by you") or applied twice.
+ */
+import crypto from 'node:crypto';
+import { AlreadyClaimedError, ConcurrentChangeError, DomainError, NotOwnerError, TicketNotFoundError, ValidationError } from './errors';
+import { EVENTS, type EventType } from './events';
+import type { ChangeObserver, Clock, CoreLogger, FeedEntry, MessageStore, SlaPlanner, TicketMessage, TicketRepository, ChangeFeed } from './ports';
+import { planDeadlines } from './plan-deadlines';
+import { nextStatus, type TicketStatus, type TransitionAction } from './state-machine';
+import type { Category, Remedy, Severity } from './taxonomy';
+import { DEADLINE_KINDS, type Actor, type DeadlineKind, type Decider, type Evidence, type SlaPause, type Ticket } from './ticket';
+import { canonicalJson } from '../support/canonical-json';
+
+export interface ChangeDeps {
+  tickets: TicketRepository;
+  feed: ChangeFeed;
+  messages: MessageStore;
+  sla: SlaPlanner;
+  clock: Clock;
+  logger: CoreLogger;
+  observer?: ChangeObserver;
+  /** Called after each committed change (wakes the effects that follow the feed). */
+  onCommitted?: (entry: FeedEntry) => void;
+}
+
+export interface TransitionInput {
+  actor: Actor;
+  reason?: string;
+  resolution?: { remedy?: Remedy | null; amount?: number | null; note: string };
+  /** The version the caller saw (e.g. the one a Slack message showed); makes retries exact. */
+  expectedVersion?: number;
+}
+
+interface ChangeRequest {
+  actor: Actor;
+  action: string;
+  /** What else identifies the request (reason, resolution, message id …). */
+  params: unknown;
+  expectedVersion?: number;
+}
+
+type Decision = { after: Ticket; events: EventType[] };
+
+const ACTION_EVENTS: Partial<Record<TransitionAction, EventType>> = {
+  claim: EVENTS.TICKET_CLAIMED,
+  release: EVENTS.TICKET_RELEASED,
+  resolve: EVENTS.TICKET_RESOLVED,
+  reject: EVENTS.TICKET_REJECTED,
+  reopen: EVENTS.TICKET_REOPENED,
+  close: EVENTS.TICKET_CLOSED,
+};
+
+/** Actions only the owner may take while a ticket is claimed (supervisors act through other paths). */
+const OWNER_ONLY: readonly TransitionAction[] = ['release', 'investigate', 'request_info', 'resolve'];
+
+/** How many versions back a retry looks for its own committed change. */
+const REPLAY_LOOKBACK = 5;
+
+export class ChangeTicket {
+  constructor(private readonly deps: ChangeDeps) {}
+
+  async get(number: string): Promise<Ticket> {
+    const t = await this.deps.tickets.get(number);
+    if (!t) throw new TicketNotFoundError(number);
+    return t;
+  }
+
+  // ---- the state machine ----------------------------------------------------------------------
+
+  transition(number: string, action: TransitionAction, input: TransitionInput): Promise<Ticket> {
+    const params = { reason: input.reason?.trim() || null, resolution: input.resolution ?? null };
+    return this.change(number, { actor: input.actor, action, params, expectedVersion: input.expectedVersion }, (before, now) => {
+      if (action === 'claim' && before.status === 'claimed' && before.owner) throw new AlreadyClaimedError(number, before.owner.id);
+      if (OWNER_ONLY.includes(action) && before.owner && input.actor.kind === 'agent' && before.owner.id !== input.actor.id) {
+        throw new NotOwnerError(number, input.actor.id);
+      }
+      const to = nextStatus(before.status, action, input.reason);
+      return { after: this.applyTransition(before, action, to, input, now), events: [ACTION_EVENTS[action] ?? EVENTS.TICKET_STATE_CHANGED] };
+    });
+  }
+
+  private applyTransition(before: Ticket, action: TransitionAction, to: TicketStatus, input: TransitionInput, now: Date): Ticket {
+    const version = before.version + 1;
+    const reason = input.reason?.trim() || undefined;
+    let pauses: SlaPause[] = before.sla.pauses.map((p) => ({ ...p }));
+    const met = new Set<DeadlineKind>();
+
+    switch (action) {
+      case 'request_info':
+        pauses = [...pauses, { from: now, to: null }];
+        met.add('firstContact');
+        break;
+      case 'customer_reply':
+        pauses = closePauses(pauses, now);
+        break;
+      case 'resolve':
+      case 'reject':
+        pauses = closePauses(pauses, now);
+        DEADLINE_KINDS.forEach((k) => met.add(k));
+        break;
+      default:
+        break;
+    }
+
+    const after: Ticket = {
+      ...before,
+      version,
+      status: to,
+      updatedAt: now,
+      history: [...before.history, { version, from: before.status, to, action, at: now, actor: input.actor, ...(reason ? { reason } : {}) }],
+      sla: { ...before.sla, pauses },
+    };
+    if (action === 'claim') after.owner = { id: input.actor.id, name: input.actor.name ?? null };
+    if (action === 'release') after.owner = null;
+    if (action === 'resolve') {
+      after.resolution = {
+        remedy: input.resolution?.remedy ?? null,
+        amount: input.resolution?.amount ?? null,
+        note: input.resolution?.note ?? reason ?? '',
+        at: now,
+        by: input.actor,
+      };
+    }
+    if (action === 'reject') after.rejection = { reason: reason!, at: now, by: input.actor };
+    if (action === 'reopen') after.resolution = null;
+    after.sla.deadlines = planDeadlines(this.deps.sla, { category: after.category, severity: after.severity, startAt: after.sla.startedAt, pauses }, now, before.sla.deadlines, met);
+    return after;
+  }
+
+  // ---- reclassification -----------------------------------------------------------------------
+
+  /**
+   * Change the category and/or severity. Agents may set both (a person may also lower what the
+   * rules raised); customers only pick the category, e.g. from the candidates offered when the
+   * classifier was unsure. The ticket records who decided, the SLA is re-planned from the same
+   * start, and the decision becomes a labelled example for retraining (effects.ts).
+   */
+  async reclassify(number: string, change: { category?: Category; severity?: Severity }, actor: Actor, expectedVersion?: number): Promise<Ticket> {
+    if (!change.category && !change.severity) throw new ValidationError([{ field: 'category', message: 'give a category or a severity' }]);
+    if (actor.kind === 'customer' && change.severity) {
+      throw new ValidationError([{ field: 'severity', message: 'customers choose the category only; severity is set by the rules and agents' }]);
+    }
+    const decider: Decider = actor.kind === 'customer' ? 'customer' : actor.kind === 'agent' ? 'agent' : 'api';
+    return this.change(number, { actor, action: 'reclassify', params: change, expectedVersion }, (before, now) => {
+      const category = change.category ?? before.category;
+      const severity = change.severity ?? before.severity;
+      const after: Ticket = {
+        ...before,
+        version: before.version + 1,
+        category,
+        severity,
+        updatedAt: now,
+        classification: {
+          ...before.classification,
+          categoryDecidedBy: change.category ? decider : before.classification.categoryDecidedBy,
+          severityDecidedBy: change.severity ? decider : before.classification.severityDecidedBy,
+        },
+      };
+      after.sla = {
+        ...before.sla,
+        deadlines: planDeadlines(this.deps.sla, { category, severity, startAt: before.sla.startedAt, pauses: before.sla.pauses }, now, before.sla.deadlines),
+      };
+      return { after, events: [EVENTS.TICKET_RECLASSIFIED] };
+    });
+  }
+
+  // ---- messages -------------------------------------------------------------------------------
+
+  /**
+   * The customer adds to their ticket (text and/or evidence). The text is stored apart (personal
+   * data); the ticket records that a message came, and a ticket waiting for the customer resumes
+   * at once (its SLA clock runs again). `messageId` makes a repeated delivery a no-op.
+   */
+  addCustomerMessage(
+    number: string,
+    input: { text?: string; evidence?: Evidence[]; messageId?: string },
+    actor: Actor,
+  ): Promise<{ ticket: Ticket; messageId: string }> {
+    return this.message(number, input, actor, 'from_customer');
+  }
+
+  /**
+   * An agent writes to the customer. Only the owner may (or anyone while nobody owns it, who then
+   * does not become owner); the first one meets the first-contact deadline.
+   */
+  async sendAgentMessage(number: string, input: { text: string; messageId?: string }, actor: Actor, options: { asSupervisor?: boolean } = {}): Promise<{ ticket: Ticket; messageId: string }> {
+    if (!input.text.trim()) throw new ValidationError([{ field: 'text', message: 'must not be empty' }]);
+    return this.message(number, input, actor, 'to_customer', options);
+  }
+
+  private async message(
+    number: string,
+    input: { text?: string; evidence?: Evidence[]; messageId?: string },
+    actor: Actor,
+    direction: TicketMessage['direction'],
+    options: { asSupervisor?: boolean } = {},
+  ): Promise<{ ticket: Ticket; messageId: string }> {
+    const text = (input.text ?? '').trim();
+    const evidence = input.evidence ?? [];
+    if (!text && !evidence.length) throw new ValidationError([{ field: 'text', message: 'give a text or evidence' }]);
+    if (text.length > 5000) throw new ValidationError([{ field: 'text', message: 'must be at most 5000 characters' }]);
+    const id = input.messageId ? `${number}:${input.messageId}` : `${number}:${crypto.randomBytes(9).toString('base64url')}`;
+    await this.get(number); // refuse unknown tickets before storing anything
+    await this.deps.messages.put({ id, number, at: this.deps.clock.now(), direction, by: actor, text, evidence });
+    const ticket = await this.change(number, { actor, action: direction === 'from_customer' ? 'customer_message' : 'agent_message', params: { id } }, (before, now) => {
+      if (before.messages.some((m) => m.id === id)) throw new AlreadyRecorded();
+      if (direction === 'to_customer' && before.owner && before.owner.id !== actor.id && !options.asSupervisor) throw new NotOwnerError(number, actor.id);
+      const version = before.version + 1;
+      const after: Ticket = {
+        ...before,
+        version,
+        updatedAt: now,
+        evidence: [...before.evidence, ...evidence],
+        messages: [...before.messages, { id, at: now, direction, by: { kind: actor.kind, id: actor.id }, evidence: evidence.length }],
+      };
+      const events: EventType[] = [direction === 'from_customer' ? EVENTS.TICKET_CUSTOMER_MESSAGE : EVENTS.TICKET_AGENT_MESSAGE];
+      let pauses = before.sla.pauses;
+      const met = new Set<DeadlineKind>();
+      if (direction === 'from_customer' && before.status === 'waiting_customer') {
+        // The customer answered: the ticket resumes and its clock runs again, now.
+        pauses = closePauses(pauses, now);
+        after.status = nextStatus(before.status, 'customer_reply');
+        after.history = [...before.history, { version, from: before.status, to: after.status, action: 'customer_reply', at: now, actor }];
+        events.push(EVENTS.TICKET_STATE_CHANGED);
+      }
+      if (direction === 'to_customer') met.add('firstContact');
+      after.sla = {
+        ...before.sla,
+        pauses,
+        deadlines: planDeadlines(this.deps.sla, { category: before.category, severity: before.severity, startAt: before.sla.startedAt, pauses }, now, before.sla.deadlines, met),
+      };
+      return { after, events };
+    }).catch(async (err) => {
+      if (err instanceof AlreadyRecorded) return this.get(number);
+      throw err;
+    });
+    return { ticket, messageId: id };
+  }
+
+  // ---- the commit loop ------------------------------------------------------------------------
+
+  private async change(number: string, request: ChangeRequest, decide: (before: Ticket, now: Date) => Decision): Promise<Ticket> {
+    const requestKey = requestKeyOf(request);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.get(number);
+      if (await this.alreadyCommitted(before, requestKey, request.expectedVersion, 1)) return before;
+      const now = this.deps.clock.now();
+      let decision: Decision;
+      try {
+        decision = decide(before, now);
+      } catch (err) {
+        // A refusal may be this very request having committed a moment ago (a retry after a lost answer).
+        if (err instanceof DomainError && (await this.alreadyCommitted(before, requestKey, request.expectedVersion, REPLAY_LOOKBACK))) return before;
+        throw err;
+      }
+      const result = await this.deps.tickets.commitChange({
+        number,
+        expectedVersion: before.version,
+        after: decision.after,
+        events: decision.events,
+        actor: request.actor,
+        action: request.action,
+        requestKey,
+      });
+      if (result.committed) {
+        this.committed(result.entry);
+        return decision.after;
+      }
+      if (result.winner?.requestKey === requestKey) return this.get(number);
+    }
+    throw new ConcurrentChangeError(number);
+  }
+
+  /** Did a change with this request key commit among the ticket's last `lookback` versions (or right after `expectedVersion`)? */
+  private async alreadyCommitted(t: Ticket, requestKey: string, expectedVersion: number | undefined, lookback: number): Promise<boolean> {
+    if (expectedVersion !== undefined) {
+      if (t.version <= expectedVersion) return false;
+      return (await this.deps.feed.entryOf(t.number, expectedVersion + 1))?.requestKey === requestKey;
+    }
+    for (let v = t.version; v > 1 && v > t.version - lookback; v--) {
+      if ((await this.deps.feed.entryOf(t.number, v))?.requestKey === requestKey) return true;
+    }
+    return false;
+  }
+
+  private committed(entry: FeedEntry): void {
+    try {
+      this.deps.observer?.committed(entry);
+    } catch (err) {
+      this.deps.logger.warn({ err, ticket: entry.number }, 'change observer failed');
+    }
+    this.deps.onCommitted?.(entry);
+  }
+}
+
+/** Thrown inside a decision when the message is on the ticket already (a repeated delivery). */
+class AlreadyRecorded extends Error {}
+
+function closePauses(pauses: SlaPause[], now: Date): SlaPause[] {
+  return pauses.map((p) => (p.to === null ? { ...p, to: now } : p));
+}
+
+export function requestKeyOf(r: ChangeRequest): string {
+  const text = canonicalJson([r.actor.kind, r.actor.id, r.action, r.params ?? null, r.expectedVersion ?? null]);
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
+}

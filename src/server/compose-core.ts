@@ -1,0 +1,91 @@
+/**
+ * The core wired to its stores: the ticket repository and change feed, the use cases, and the
+ * feed handlers that follow the feed (audit, projection, feedback). The server composes this
+ * with HTTP; the benchmarks compose it alone, so they measure exactly what the service runs.
+ */
+import type { Connection } from 'mongoose';
+import type { Classifier } from '../domain/classification';
+import { ComplaintService } from '../domain/complaint-service';
+import { auditHandler, feedbackHandler, projectionHandler, repairFilings } from '../domain/effects';
+import { StoreOverloadedError } from '../domain/errors';
+import { localYear } from '../domain/file-complaint';
+import type { ChangeObserver, Clock, CoreLogger, SlaPlanner } from '../domain/ports';
+import { FeedWorker } from '../jobs/feed-worker';
+import { MongoAuditLog } from '../store/audit-log';
+import { MongoCursorStore } from '../store/mongo-change-feed';
+import { MongoLease } from '../store/mongo-lease';
+import { MongoFeedbackStore } from '../store/mongo-feedback';
+import { MongoIdempotencyStore } from '../store/mongo-idempotency';
+import { MongoLookupGuard } from '../store/mongo-lookup-guard';
+import { MongoMessageStore } from '../store/mongo-messages';
+import { MongoTicketRepository } from '../store/mongo-ticket-repository';
+
+export interface CoreSettings {
+  timeZone: string;
+  confidenceThreshold: number;
+  recurrenceWindowDays: number;
+  /** Keys the hashes of contacts and the digests of personal values. */
+  contactHashSecret: string;
+  auditSecret?: string | undefined;
+  lookupMaxFailures: number;
+  lookupLast4FreeFailures: number;
+  writeQueueLimit: number;
+  /** How often feed handlers look for changes committed by other instances (ms). */
+  feedIntervalMs?: number;
+  maxTicketSeq?: number | undefined;
+  onNumbersExhausted?: (year: number) => void;
+}
+
+export interface Core {
+  complaints: ComplaintService;
+  repository: MongoTicketRepository;
+  cursors: MongoCursorStore;
+  worker: FeedWorker;
+  /** Announce filings a crashed writer left out of the feed (this year's and last year's numbers). */
+  repairFilings(graceMs?: number): Promise<number>;
+}
+
+export function composeCore(
+  conn: Connection,
+  settings: CoreSettings,
+  parts: { classifier: Classifier; sla: SlaPlanner; clock: Clock; logger: CoreLogger; observer?: ChangeObserver },
+): Core {
+  const overloaded = () => new StoreOverloadedError();
+  const repository = new MongoTicketRepository(conn, {
+    personalKey: settings.contactHashSecret,
+    maxSeq: settings.maxTicketSeq,
+    maxPending: settings.writeQueueLimit,
+    overloaded,
+    onNumbersExhausted: settings.onNumbersExhausted,
+  });
+  const cursors = new MongoCursorStore(conn);
+  const feed = repository.feed;
+  const audit = new MongoAuditLog(conn, settings.auditSecret, { maxPending: settings.writeQueueLimit, overloaded });
+  const worker = new FeedWorker(feed, cursors, [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn))], parts.logger, {
+    intervalMs: settings.feedIntervalMs ?? 2000,
+    lease: new MongoLease(conn, 'feed-worker'),
+  });
+  const complaints = new ComplaintService(
+    {
+      tickets: repository,
+      feed,
+      idempotency: new MongoIdempotencyStore(conn),
+      lookupGuard: new MongoLookupGuard(conn, { clientMaxFailures: settings.lookupMaxFailures, ticketFreeFailures: settings.lookupLast4FreeFailures }),
+      messages: new MongoMessageStore(conn),
+      ...parts,
+      onCommitted: () => worker.kick(),
+    },
+    {
+      timeZone: settings.timeZone,
+      confidenceThreshold: settings.confidenceThreshold,
+      recurrenceWindowDays: settings.recurrenceWindowDays,
+      contactHashSecret: settings.contactHashSecret,
+      maxPending: settings.writeQueueLimit,
+    },
+  );
+  const repair = (graceMs?: number) => {
+    const year = localYear(parts.clock.now(), settings.timeZone);
+    return repairFilings({ feed, tickets: repository, cursors, clock: parts.clock }, [year - 1, year], graceMs);
+  };
+  return { complaints, repository, cursors, worker, repairFilings: repair };
+}
