@@ -87,7 +87,12 @@ export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEd
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
     bodyLimit: config.BOT_BODY_LIMIT,
+    production: config.NODE_ENV === 'production',
   };
+  if (bfSettings.production && !config.MicrosoftAppId) logger.warn('MicrosoftAppId is not set: /api/messages is closed in production (Bot Framework needs an app id and password)');
+  if (config.NODE_ENV === 'production' && config.WIDGET_ALLOWED_ORIGINS.every((o) => /localhost|127\.0\.0\.1/.test(o))) {
+    logger.warn('WIDGET_ALLOWED_ORIGINS lists only localhost: set the origins of the sites that embed the widget');
+  }
   const cloudAdapter = createCloudAdapter(bfSettings, logger);
 
   let signer: Promise<TokenSigner> | null = null;

@@ -23,6 +23,8 @@ export interface BotFrameworkSettings {
   MicrosoftAppTenantId?: string | undefined;
   /** Largest activity accepted (JSON). */
   bodyLimit: string;
+  /** Without an app id, channel authentication is off: allowed for local use only, refused in production. */
+  production: boolean;
 }
 
 export function createCloudAdapter(s: BotFrameworkSettings, logger: Logger): CloudAdapter {
@@ -43,6 +45,13 @@ export function createCloudAdapter(s: BotFrameworkSettings, logger: Logger): Clo
 
 export function botFrameworkRouter(adapter: CloudAdapter, run: (context: TurnContext) => Promise<void>, s: BotFrameworkSettings): Router {
   const router = express.Router();
+  if (s.production && !s.MicrosoftAppId) {
+    // Unauthenticated Bot Framework traffic would let anyone speak for any conversation.
+    router.post('/api/messages', (_req, res) => {
+      res.status(503).json({ error: { code: 'botframework.not_configured', message: 'Bot Framework is not configured: set MicrosoftAppId and MicrosoftAppPassword.' } });
+    });
+    return router;
+  }
   router.post(
     '/api/messages',
     express.json({ limit: s.bodyLimit, strict: true, type: () => true }),
@@ -72,7 +81,7 @@ export class BotFrameworkCustomerChannel implements CustomerChannel {
   async send(conversationRef: string, message: CustomerMessage): Promise<void> {
     const ref = parseConversationRef(conversationRef);
     await this.adapter.continueConversationAsync(this.appId, ref as Partial<ConversationReference>, async (context) => {
-      await context.sendActivity({ type: 'message', text: message.text, ...(message.from?.name ? { from: { id: ref.bot?.id ?? 'bot', name: message.from.name } } : {}) });
+      await context.sendActivity({ type: 'message', text: message.text, ...(message.from?.name ? { channelData: { agent: { name: message.from.name } } } : {}) });
     });
   }
 }

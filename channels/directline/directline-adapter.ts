@@ -8,6 +8,12 @@ import { EventEmitter } from 'node:events';
 import type { DirectLineStore } from './activity-store';
 
 export const BOT_ID = 'complaint-desk';
+
+/** An agent's display name on a message relayed to the customer (see DirectLineCustomerChannel). */
+function agentName(a: Partial<Activity>): string | undefined {
+  const name = (a.channelData as { agent?: { name?: unknown } } | undefined)?.agent?.name;
+  return typeof name === 'string' && name.trim() ? name.trim().slice(0, 100) : undefined;
+}
 export const BOT_NAME = 'Complaint desk';
 
 export class DirectLineAdapter extends BotAdapter {
@@ -29,7 +35,7 @@ export class DirectLineAdapter extends BotAdapter {
           conversationId,
           real.map((a) => ({
             ...a,
-            from: a.from?.id ? a.from : { id: BOT_ID, name: BOT_NAME, role: 'bot' },
+            from: { id: BOT_ID, name: agentName(a) ?? BOT_NAME, role: 'bot' },
             recipient: a.recipient ?? context.activity.from,
             conversation: { id: conversationId } as Activity['conversation'],
             channelId: context.activity.channelId,

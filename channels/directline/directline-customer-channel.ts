@@ -13,7 +13,8 @@ export class DirectLineCustomerChannel implements CustomerChannel {
   async send(conversationRef: string, message: CustomerMessage): Promise<void> {
     const ref = parseConversationRef(conversationRef);
     await this.adapter.continueConversation(ref as Partial<ConversationReference>, async (context) => {
-      await context.sendActivity({ type: 'message', text: message.text, ...(message.from?.name ? { from: { id: `agent:${message.from.name}`, name: message.from.name, role: 'bot' } } : {}) });
+      // The conversation reference sets `from` to the bot; the agent's display name travels in channelData.
+      await context.sendActivity({ type: 'message', text: message.text, ...(message.from?.name ? { channelData: { agent: { name: message.from.name } } } : {}) });
     });
   }
 }

@@ -118,6 +118,28 @@ describe('POST /api/messages', () => {
       expect((await say(c, '张三')).replies).toContain('怎么联系您');
     });
 
+    it('when attachments are on the channel\'s server, then a photo is fetched and hashed and one over the size limit is refused by name', async () => {
+      const c = `att-${crypto.randomUUID()}`;
+      const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), crypto.randomBytes(3000)]);
+      nock(CONNECTOR).get('/v3/attachments/photo-1/views/original').reply(200, photo, { 'content-type': 'image/jpeg', 'content-length': String(photo.length) });
+      nock(CONNECTOR).get('/v3/attachments/huge-1/views/original').reply(200, Buffer.alloc(11 * 1024 * 1024, 1), { 'content-type': 'image/jpeg' });
+      await say(c, EVERYTHING_ZH);
+      const r = await say(c, '', {
+        attachments: [
+          { name: 'leak.jpg', contentType: 'image/jpeg', contentUrl: `${CONNECTOR}/v3/attachments/photo-1/views/original` },
+          { name: 'video.jpg', contentType: 'image/jpeg', contentUrl: `${CONNECTOR}/v3/attachments/huge-1/views/original` },
+          { name: 'elsewhere.jpg', contentType: 'image/jpeg', contentUrl: 'http://169.254.169.254/latest/meta-data' },
+        ],
+      });
+      expect(r.replies).toContain('“video.jpg”超过 10 MB');
+      expect(r.replies).toContain('没能获取“elsewhere.jpg”');
+      expect(r.replies).toContain('已保存 1 个文件');
+      expect(r.replies).toContain('leak.jpg');
+      const number = /工单号：(\d{10})/.exec((await say(c, '提交')).replies)![1]!;
+      const ticket = await server.complaints.get(number);
+      expect(ticket.evidence.map((e) => e.sha256)).toEqual([crypto.createHash('sha256').update(photo).digest('hex')]);
+    });
+
     it('when an activity carries $-keys and dotted keys, then it is processed normally', async () => {
       const c = `dollar-${crypto.randomUUID()}`;
       const r = await say(c, '快递员态度很差，把包裹直接扔在门口', { channelData: { $where: 'sleep(1000)', 'a.b': { $gt: '' } }, entities: [{ type: 'x', $ne: 1 }] });
@@ -163,6 +185,22 @@ describe('POST /api/messages with a MicrosoftAppId', () => {
       expect(res.status).toBe(401);
     } finally {
       await secured.stop();
+    }
+  });
+
+  it('when the service runs in production without a MicrosoftAppId, then /api/messages is closed rather than open to anyone', async () => {
+    const prod = await startTestServer({
+      NODE_ENV: 'production',
+      CONTACT_HASH_SECRET: 'contact-hash-secret-for-tests-0123',
+      AUDIT_SECRET: 'audit-secret-for-tests-0123456789',
+      API_KEYS: `hotline:${crypto.createHash('sha256').update('k').digest('hex')}`,
+    });
+    try {
+      const res = await prod.post('/api/messages', buildActivity('prod', { text: 'hello' }));
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('botframework.not_configured');
+    } finally {
+      await prod.stop();
     }
   });
 });

@@ -102,6 +102,35 @@ describe('Direct Line with botframework-directlinejs over the websocket', () => 
   });
 });
 
+describe('reaching the customer again', () => {
+  it('when an agent writes to the customer, then the Direct Line customer channel puts it on the open websocket', async () => {
+    const { token } = await generate();
+    const dl = connect({ domain: `${server.url}/v3/directline`, token });
+    try {
+      await dl.waitForBot((t) => t.includes('投诉助手'));
+      await dl.send(EVERYTHING);
+      await dl.waitForBot((t) => t.includes('照片'));
+      await dl.send('完成');
+      await dl.waitForBot((t) => t.includes('请核对'));
+      let seen = dl.activities.length;
+      await dl.send('提交');
+      const number = /工单号：(\d{10})/.exec(await dl.waitForBot((t) => /工单号：\d{10}/.test(t), 10_000, seen))![1]!;
+      const agent = { kind: 'agent' as const, id: 'U-agent-7', name: '小王' };
+      await server.complaints.claim(number, agent);
+      const { ticket } = await server.complaints.sendAgentMessage(number, { text: '您好，我是客服小王，我们已安排退款。' }, agent);
+      // What the core's delivery worker does for a ticket.agent_message event:
+      const channel = server.customerChannels.find((c) => c.name === ticket.channel)!;
+      seen = dl.activities.length;
+      await channel.send(ticket.conversationRef!, { text: '您好，我是客服小王，我们已安排退款。', language: 'zh', from: { kind: 'agent', name: '小王' } });
+      await dl.waitForBot((t) => t.includes('我们已安排退款'), 5000, seen);
+      const received = dl.activities.slice(seen).find((a) => 'text' in a && a.text?.includes('我们已安排退款'))!;
+      expect(received.from.name).toBe('小王');
+    } finally {
+      dl.close();
+    }
+  });
+});
+
 describe('Direct Line protocol edges', () => {
   it('when the token is refreshed, then the new one works and the conversation is the same', async () => {
     const { token, conversationId } = await generate();
