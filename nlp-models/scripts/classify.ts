@@ -9,7 +9,7 @@
 import readline from 'node:readline';
 import { ModelFileError } from '../../src/nlp/model-file';
 import { loadModel, type TrainedClassifier } from '../../src/nlp/trained-classifier';
-import { lastValue, parseArgs, UsageError } from './cli-args';
+import { parseOptions, UsageError } from './cli-args';
 import { DEFAULT_MODEL_DIR } from './paths';
 
 const USAGE = 'usage: npm run --silent classify [-- --model DIR] < input.jsonl';
@@ -37,12 +37,12 @@ export function classifyLine(classifier: TrainedClassifier, line: string, lineNu
 }
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['model'], flags: ['help'] });
-  if (args.flags.has('help')) {
+  const args = parseOptions(argv, { model: { type: 'string' }, help: { type: 'boolean' } });
+  if (args.help) {
     console.log(USAGE);
     return;
   }
-  const classifier = loadModel(lastValue(args, 'model') ?? DEFAULT_MODEL_DIR);
+  const classifier = loadModel(args.model ?? DEFAULT_MODEL_DIR);
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   let buffer: string[] = [];
   let size = 0;

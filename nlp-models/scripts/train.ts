@@ -3,7 +3,8 @@
  *                  [--holdout 0.2] [--seed 42] [--target-recall 0.95]
  *
  * Trains a category + severity model from CSV files (`text,label[,severity]`) and writes DIR/model.json.
- * Defaults: --data nlp-models/data/*.csv, --out nlp-models/default. A fraction of the examples
+ * Defaults: --data nlp-models/data/*.csv, --out nlp-models/default. A fraction of the examples (default 0.2
+ * for the project data, 0 with --data)
  * (--holdout, chosen by a salted hash of the text, so stable when rows are added) is kept out of
  * training; `npm run eval` scores the model on it. --with-feedback adds agent reclassifications.
  */
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { type Example, DatasetError, loadExamples, loadLabelMapping } from '../../src/nlp/dataset';
 import { modelFilePath, writeModelFile } from '../../src/nlp/model-file';
 import { splitHoldout, trainModel } from '../../src/nlp/training';
-import { lastValue, numberValue, parseArgs, UsageError } from './cli-args';
+import { numberOption, parseOptions, UsageError } from './cli-args';
 import { FeedbackUnavailableError, loadFeedbackExamples } from './feedback';
 import { DEFAULT_MODEL_DIR, displayPath, projectDataFiles } from './paths';
 import fs from 'node:fs';
@@ -21,20 +22,29 @@ export const HOLDOUT_SALT = 'complaint-desk-holdout-v1';
 const USAGE = 'usage: npm run train -- [--data FILE.csv ...] [--labels mapping.json] [--out DIR] [--with-feedback] [--holdout 0.2] [--seed 42] [--target-recall 0.95]';
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['data', 'labels', 'out', 'holdout', 'seed', 'target-recall'], flags: ['with-feedback', 'help'] });
-  if (args.flags.has('help')) {
+  const args = parseOptions(argv, {
+    data: { type: 'string', multiple: true },
+    labels: { type: 'string' },
+    out: { type: 'string' },
+    holdout: { type: 'string' },
+    seed: { type: 'string' },
+    'target-recall': { type: 'string' },
+    'with-feedback': { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
+  if (args.help) {
     console.log(USAGE);
     return;
   }
-  const files = args.values.get('data') ?? projectDataFiles();
+  const files = args.data ?? projectDataFiles();
   if (files.length === 0) throw new UsageError('no training data: pass --data FILE.csv');
-  const labelsFile = lastValue(args, 'labels');
-  const mapping = labelsFile ? loadLabelMapping(labelsFile) : undefined;
-  const out = path.resolve(lastValue(args, 'out') ?? DEFAULT_MODEL_DIR);
-  const fraction = numberValue(args, 'holdout', 0.2);
+  const mapping = args.labels ? loadLabelMapping(args.labels) : undefined;
+  const out = path.resolve(args.out ?? DEFAULT_MODEL_DIR);
+  // the project's own examples keep a fifth aside for `npm run eval`; a deployment's own data (--data) trains on all of it (cross-validate it with `npm run eval -- --data`)
+  const fraction = numberOption(args.holdout, 'holdout', args.data ? 0 : 0.2);
   if (fraction < 0 || fraction >= 1) throw new UsageError('--holdout must be in [0, 1)');
-  const seed = numberValue(args, 'seed', 42);
-  const targetRecall = numberValue(args, 'target-recall', 0.95);
+  const seed = numberOption(args.seed, 'seed', 42);
+  const targetRecall = numberOption(args['target-recall'], 'target-recall', 0.95);
   if (targetRecall <= 0 || targetRecall > 1) throw new UsageError('--target-recall must be in (0, 1]');
 
   const examples: Example[] = [];
@@ -46,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const { train, holdout } = splitHoldout(examples, HOLDOUT_SALT, fraction);
   let feedback: Example[] = [];
-  if (args.flags.has('with-feedback')) {
+  if (args['with-feedback']) {
     feedback = await loadFeedbackExamples();
     console.error(`feedback: ${feedback.length} agent reclassifications`);
   }

@@ -46,7 +46,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   EMBEDDED_DB_PORT: { description: 'Port of the embedded database (0 picks a free one)' },
   DB_TIMEOUT_MS: { description: 'How long a request waits for the database before answering 503' },
   API_BODY_LIMIT: { description: 'Largest accepted JSON body (e.g. 64kb, 1mb)' },
-  TRUST_PROXY: { description: 'Trust X-Forwarded-* headers (set when behind a reverse proxy)' },
+  TRUST_PROXY: { description: 'Behind one reverse proxy: take the client address from the X-Forwarded-For it adds (rate limits and lookup limits count per client)' },
   SLA_PRESET: { description: 'SLA policy preset: service, telecom or ecommerce' },
   SLA_POLICY_FILE: { description: 'JSON file with overrides of the chosen preset', example: './sla-policy.json' },
   SLA_TIMEZONE: { description: 'IANA time zone of working days and business hours' },

@@ -3,13 +3,13 @@
  * committed that version first, read again and decide again (a second claim then fails with
  * AlreadyClaimedError instead of overwriting the first).
  *
- * Every change carries a request key — who asked for what, with which parameters (and on which
- * version, when the caller says) — so a retry of a change that did commit (its answer was lost
- * to a timeout or an outage) is recognised and answered as that change's success instead of
- * being refused ("already claimed by you") or applied twice.
+ * Every change carries a request key — who asked for what, with which parameters — and, when the
+ * caller says, the version it was asked on, so a retry of a change that did commit (its answer
+ * was lost to a timeout or an outage) is recognised and answered as that change's success
+ * instead of being refused ("already claimed by you") or applied twice.
  */
 import crypto from 'node:crypto';
-import { AlreadyClaimedError, ConcurrentChangeError, DomainError, NotOwnerError, TicketNotFoundError, ValidationError } from './errors';
+import { AlreadyClaimedError, ConcurrentChangeError, NotOwnerError, TicketNotFoundError, ValidationError } from './errors';
 import { EVENTS, type EventType } from './events';
 import type { ChangeObserver, Clock, CoreLogger, FeedEntry, MessageStore, SlaPlanner, TicketMessage, TicketRepository, ChangeFeed } from './ports';
 import { planDeadlines } from './plan-deadlines';
@@ -60,8 +60,6 @@ const ACTION_EVENTS: Partial<Record<TransitionAction, EventType>> = {
 /** Actions only the owner may take while a ticket is claimed (supervisors act through other paths). */
 const OWNER_ONLY: readonly TransitionAction[] = ['release', 'investigate', 'request_info', 'resolve'];
 
-/** How many versions back a retry looks for its own committed change. */
-const REPLAY_LOOKBACK = 5;
 
 export class ChangeTicket {
   constructor(private readonly deps: ChangeDeps) {}
@@ -171,6 +169,19 @@ export class ChangeTicket {
     });
   }
 
+  // ---- erasure --------------------------------------------------------------------------------
+
+  /** Record that the customer's personal values are erased (the values themselves go from the store). */
+  markErased(number: string, actor: Actor): Promise<Ticket> {
+    return this.change(number, { actor, action: 'erase_personal', params: null }, (before, now) => {
+      if (before.erased) throw new AlreadyRecorded();
+      return { after: { ...before, version: before.version + 1, erased: true, updatedAt: now }, events: [] };
+    }).catch(async (err) => {
+      if (err instanceof AlreadyRecorded) return this.get(number);
+      throw err;
+    });
+  }
+
   // ---- messages -------------------------------------------------------------------------------
 
   /**
@@ -250,16 +261,9 @@ export class ChangeTicket {
     const requestKey = requestKeyOf(request);
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = await this.get(number);
-      if (await this.alreadyCommitted(before, requestKey, request.expectedVersion, 1)) return before;
-      const now = this.deps.clock.now();
-      let decision: Decision;
-      try {
-        decision = decide(before, now);
-      } catch (err) {
-        // A refusal may be this very request having committed a moment ago (a retry after a lost answer).
-        if (err instanceof DomainError && (await this.alreadyCommitted(before, requestKey, request.expectedVersion, REPLAY_LOOKBACK))) return before;
-        throw err;
-      }
+      // A retry of this very request that committed (its answer was lost) is answered as its success.
+      if (await this.alreadyCommitted(before, requestKey, request.expectedVersion)) return before;
+      const decision = decide(before, this.deps.clock.now());
       const result = await this.deps.tickets.commitChange({
         number,
         expectedVersion: before.version,
@@ -278,16 +282,15 @@ export class ChangeTicket {
     throw new ConcurrentChangeError(number);
   }
 
-  /** Did a change with this request key commit among the ticket's last `lookback` versions (or right after `expectedVersion`)? */
-  private async alreadyCommitted(t: Ticket, requestKey: string, expectedVersion: number | undefined, lookback: number): Promise<boolean> {
-    if (expectedVersion !== undefined) {
-      if (t.version <= expectedVersion) return false;
-      return (await this.deps.feed.entryOf(t.number, expectedVersion + 1))?.requestKey === requestKey;
-    }
-    for (let v = t.version; v > 1 && v > t.version - lookback; v--) {
-      if ((await this.deps.feed.entryOf(t.number, v))?.requestKey === requestKey) return true;
-    }
-    return false;
+  /**
+   * Did this request already commit? With the version the caller saw, exactly: the change right
+   * after it is this request. Without it: the latest change is this request (the same actor,
+   * action and parameters) — anything older may have been undone since, so it does not count.
+   */
+  private async alreadyCommitted(t: Ticket, requestKey: string, expectedVersion: number | undefined): Promise<boolean> {
+    const version = expectedVersion !== undefined ? expectedVersion + 1 : t.version;
+    if (version > t.version || version < 2) return false;
+    return (await this.deps.feed.entryOf(t.number, version))?.requestKey === requestKey;
   }
 
   private committed(entry: FeedEntry): void {
@@ -307,7 +310,8 @@ function closePauses(pauses: SlaPause[], now: Date): SlaPause[] {
   return pauses.map((p) => (p.to === null ? { ...p, to: now } : p));
 }
 
+/** Who asked for what with which parameters (the version it was asked on is checked by position). */
 export function requestKeyOf(r: ChangeRequest): string {
-  const text = canonicalJson([r.actor.kind, r.actor.id, r.action, r.params ?? null, r.expectedVersion ?? null]);
+  const text = canonicalJson([r.actor.kind, r.actor.id, r.action, r.params ?? null]);
   return crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
 }

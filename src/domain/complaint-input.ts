@@ -22,18 +22,37 @@ const phone = z
   .max(40, { message: 'must be a phone number of 7–20 digits' })
   .refine((v) => PHONE_PATTERN.test(v) && digitCount(v) >= 7 && digitCount(v) <= 20, { message: 'must be a phone number of 7–20 digits' });
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
-/** A real calendar date or date-time in ISO 8601 (no 30 February, no numbers or booleans). */
+/**
+ * A real calendar date or date-time: every RFC 3339 date-time (what the OpenAPI document
+ * promises, years 0000–9999, a leap second read as :59, any fraction), and also a plain date,
+ * a space for the T, no seconds or no offset (then UTC). No 30 February, no numbers or booleans.
+ */
 export function parseIsoDate(v: string): Date | null {
   const m = ISO_DATE.exec(v.trim());
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const probe = new Date(Date.UTC(y, mo - 1, d));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return null;
-  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return null;
-  const date = new Date(m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : v.trim().replace(' ', 'T'));
+  const [h, mi, sec] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Math.min(Number(m[6] ?? 0), 59)];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || Number(m[6] ?? 0) > 60) return null;
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  let offset = 0;
+  const tz = m[8];
+  if (tz && tz.toUpperCase() !== 'Z') {
+    const digits = tz.slice(1).replace(':', '');
+    const [oh, om] = [Number(digits.slice(0, 2)), Number(digits.slice(2))];
+    if (oh > 23 || om > 59) return null;
+    offset = (tz[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d); // setUTCFullYear, not Date.UTC: years 0–99 stay themselves
+  date.setUTCHours(h, mi - offset, sec, ms);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function daysInMonth(y: number, mo: number): number {
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
 }
 
 const DATE_MESSAGE = 'must be a date, e.g. 2026-11-20 or 2026-11-20T14:30:00+08:00';

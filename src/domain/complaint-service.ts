@@ -5,11 +5,13 @@
  * - file-complaint.ts  validate, classify, number, save, announce (group commit, Idempotency-Key)
  * - change-ticket.ts   state-machine actions, reclassification, messages (optimistic, retry-safe)
  * - lookup-ticket.ts   a customer's verified lookup, guarded against guessing
+ * - erase-customer.ts  one customer's personal data erased on request
  * - effects.ts         what follows from the change feed: audit, projection, feedback, filing repair
  */
 import { ChangeTicket, type TransitionInput } from './change-ticket';
 import { FileComplaint, type FileContext, type FileResult, type FilingOptions } from './file-complaint';
 import { LookupTicket, type LookupResult, type Verification } from './lookup-ticket';
+import { EraseCustomer, type EraseResult } from './erase-customer';
 import type {
   ChangeFeed,
   ChangeObserver,
@@ -50,6 +52,7 @@ export class ComplaintService {
   private readonly filing: FileComplaint;
   private readonly changes: ChangeTicket;
   private readonly lookups: LookupTicket;
+  private readonly erasure: EraseCustomer;
 
   constructor(deps: ComplaintServiceDeps, options: ComplaintServiceOptions) {
     const wake = () => deps.onCommitted?.();
@@ -66,6 +69,7 @@ export class ComplaintService {
     this.filing = new FileComplaint({ ...deps, onCommitted: observeFilings }, options);
     this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake() });
     this.lookups = new LookupTicket(deps);
+    this.erasure = new EraseCustomer({ ...deps, changes: this.changes }, options.contactHashSecret);
   }
 
   file(raw: unknown, ctx: FileContext): Promise<FileResult> {
@@ -100,6 +104,11 @@ export class ComplaintService {
 
   addCustomerMessage(number: string, input: { text?: string; evidence?: Evidence[]; messageId?: string }, actor: Actor): Promise<{ ticket: Ticket; messageId: string }> {
     return this.changes.addCustomerMessage(number, input, actor);
+  }
+
+  /** Erase one customer's personal data (all their tickets), keeping every chain verifiable. */
+  eraseCustomer(contact: { phone?: string; email?: string }, actor: Actor): Promise<EraseResult> {
+    return this.erasure.erase(contact, actor);
   }
 
   sendAgentMessage(number: string, input: { text: string; messageId?: string }, actor: Actor, options?: { asSupervisor?: boolean }): Promise<{ ticket: Ticket; messageId: string }> {

@@ -89,6 +89,12 @@ export interface TicketRepository {
    * With `onlyIfNewer`, an existing record of a later ticket is kept (late repairs).
    */
   rememberCustomerTickets(entries: CustomerTicketNote[], options?: { onlyIfNewer?: boolean }): Promise<void>;
+  /** Numbers of every ticket of one customer (an operator's request: may scan on FerretDB). */
+  numbersOfCustomer(customerKey: string): Promise<string[]>;
+  /** Remove the personal values of a ticket (its record, the feed and the audit keep only their digest). */
+  erasePersonal(number: string): Promise<void>;
+  /** Forget the customer's latest-ticket records (repeat detection). */
+  forgetCustomer(customerKey: string): Promise<void>;
 }
 
 /**
@@ -192,6 +198,7 @@ export interface MessageStore {
   /** Store a message before the change that refers to it commits (idempotent by id). */
   put(message: TicketMessage): Promise<void>;
   get(id: string): Promise<TicketMessage | null>;
+  delete(ids: string[]): Promise<void>;
 }
 
 /**

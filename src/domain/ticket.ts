@@ -145,6 +145,11 @@ export function formatTicketNumber(year: number, seq: number): string {
 
 export const TICKET_NUMBER_PATTERN = /^(\d{4})(\d{6})$/;
 
+/** Looks like a ticket number (10 digits); whether it exists is another matter. */
+export function isTicketNumberShape(v: string): boolean {
+  return TICKET_NUMBER_PATTERN.test(v);
+}
+
 export function parseTicketNumber(number: string): { year: number; seq: number } | null {
   const m = TICKET_NUMBER_PATTERN.exec(number);
   if (!m) return null;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { CATEGORIES, type Category, isCategory, isSeverity, SEVERITIES, type Severity } from '../domain/taxonomy';
 
 export interface Example {
@@ -59,41 +60,16 @@ export function loadLabelMapping(file: string): LabelMapping {
   return parseLabelMapping(json, file);
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF; BOM ignored. */
+/**
+ * RFC 4180 CSV through csv-parse: quoted fields may hold commas, quotes ("") and line breaks; CRLF,
+ * LF or CR line ends; BOM ignored; blank lines skipped; rows may have fewer or more fields.
+ */
 export function parseCsv(content: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = content.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = content.length;
-  for (; i < n; i++) {
-    const c = content[i];
-    if (quoted) {
-      if (c === '"') {
-        if (content[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && content[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
+  try {
+    return parse(content, { bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: true }) as string[][];
+  } catch (e) {
+    throw new DatasetError((e as Error).message);
   }
-  if (quoted) throw new DatasetError('unterminated quoted field at the end of the file');
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
 }
 
 export interface LoadedDataset {

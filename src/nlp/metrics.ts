@@ -14,7 +14,7 @@ export interface ClassMetrics {
 export interface EvaluationReport {
   n: number;
   accuracy: number;
-  /** Mean F1 over the labels present in the truth or in the predictions (as scikit-learn does). */
+  /** Mean F1 over the labels present in the truth (a label only predicted counts in its precision, not as a class of its own). */
   macroF1: number;
   perClass: ClassMetrics[];
   /** Labels in matrix order, then `matrix[truth][predicted]` counts. */
@@ -48,9 +48,14 @@ export function evaluate(truth: readonly string[], predicted: readonly string[],
   return {
     n: truth.length,
     accuracy: truth.length ? correct / truth.length : 0,
-    macroF1: perClass.length ? perClass.reduce((a, c) => a + c.f1, 0) / perClass.length : 0,
+    macroF1: macroOverTruth(perClass),
     perClass,
     labels,
     matrix,
   };
+}
+
+function macroOverTruth(perClass: readonly ClassMetrics[]): number {
+  const present = perClass.filter((c) => c.support > 0);
+  return present.length ? present.reduce((a, c) => a + c.f1, 0) / present.length : 0;
 }

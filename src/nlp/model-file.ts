@@ -64,7 +64,7 @@ export const ModelFileSchema = z.object({
   }),
   /** Examples kept out of training (chosen by a salted hash of their text), for `npm run eval`. */
   holdout: z.object({ salt: z.string(), fraction: z.number(), examples: z.number() }).nullable(),
-  tokenizer: z.object({ charUnigrams: z.boolean(), charBigrams: z.boolean(), englishBigrams: z.boolean(), englishCharGrams: z.boolean(), words: z.boolean(), signals: z.boolean() }),
+  tokenizer: z.object({ charUnigrams: z.boolean(), charBigrams: z.boolean(), englishCharGrams: z.boolean(), words: z.boolean(), signals: z.boolean() }),
   lexicon: z.array(z.string()),
   vocabulary: z.array(z.string()),
   /** base64 of little-endian float32, one per vocabulary term. */

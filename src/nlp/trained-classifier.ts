@@ -12,14 +12,14 @@ import path from 'node:path';
 import type { CategoryCandidate, Classification, ClassificationContext, Classifier } from '../domain/classification';
 import { type Category, isCategory, isSeverity, type Severity } from '../domain/taxonomy';
 import { projectRoot } from '../support/paths';
-import { FeatureSpace, type SparseVector } from './features';
+import { FeatureSpace, type SparseVector, Vectorizer } from './features';
 import { type LinearHead, decodeFloat32, dequantizeWeights, type ModelFile, type ModelHead, readModelFile } from './model-file';
-import { decide, type Priority } from './decision';
-import { softmaxInPlace } from './models/softmax';
-import { Featurizer } from './featurizer';
-import { analyzeFast, tokenizerOptionsOf } from './pipeline';
-import { applyRules, type Findings } from './rules';
-import { createLexicon, type TokenizerOptions } from './tokenizer';
+import type { Priority } from './decision';
+import { argmax, softmaxInPlace } from './models/softmax';
+import { analyzeToVector } from './pipeline';
+import { applyRules } from './rules/apply';
+import type { Findings } from './rules/detect';
+import { Tokenizer } from './text/tokenizer';
 
 /**
  * Below this calibrated confidence the dialog asks the customer to pick the category among
@@ -81,7 +81,6 @@ class FusedHeads {
 
   /** All heads' logits for a vector (a buffer reused by the next call). */
   compute(x: SparseVector): Float64Array {
-    if (this.width === 13) return this.compute13(x);
     const W = this.width;
     const out = this.logits;
     const weights = this.weights;
@@ -92,51 +91,6 @@ class FusedHeads {
       const v = values[n] as number;
       for (let k = 0; k < W; k++) out[k] = (out[k] as number) + v * (weights[base + k] as number);
     }
-    return out;
-  }
-
-  /**
-   * compute() for the usual 13 logits (8 categories, 3 severities, the major detector's 2), with the
-   * sums in local variables: the same additions in the same order, without a load and a store of
-   * `out` per term.
-   */
-  private compute13(x: SparseVector): Float64Array {
-    const w = this.weights;
-    const b = this.bias;
-    let z0 = b[0] as number, z1 = b[1] as number, z2 = b[2] as number, z3 = b[3] as number, z4 = b[4] as number, z5 = b[5] as number, z6 = b[6] as number;
-    let z7 = b[7] as number, z8 = b[8] as number, z9 = b[9] as number, z10 = b[10] as number, z11 = b[11] as number, z12 = b[12] as number;
-    const { indices, values } = x;
-    for (let n = 0; n < indices.length; n++) {
-      const j = (indices[n] as number) * 13;
-      const v = values[n] as number;
-      z0 += v * (w[j] as number);
-      z1 += v * (w[j + 1] as number);
-      z2 += v * (w[j + 2] as number);
-      z3 += v * (w[j + 3] as number);
-      z4 += v * (w[j + 4] as number);
-      z5 += v * (w[j + 5] as number);
-      z6 += v * (w[j + 6] as number);
-      z7 += v * (w[j + 7] as number);
-      z8 += v * (w[j + 8] as number);
-      z9 += v * (w[j + 9] as number);
-      z10 += v * (w[j + 10] as number);
-      z11 += v * (w[j + 11] as number);
-      z12 += v * (w[j + 12] as number);
-    }
-    const out = this.logits;
-    out[0] = z0;
-    out[1] = z1;
-    out[2] = z2;
-    out[3] = z3;
-    out[4] = z4;
-    out[5] = z5;
-    out[6] = z6;
-    out[7] = z7;
-    out[8] = z8;
-    out[9] = z9;
-    out[10] = z10;
-    out[11] = z11;
-    out[12] = z12;
     return out;
   }
 }
@@ -161,6 +115,8 @@ export interface ModelPrediction {
   severities: LabelProbability<Severity>[];
   /** The model's severity decision (major above its recall-first threshold), before the rules. */
   severity: Severity | null;
+  /** The score the `major` decision compares with its threshold (the detector's probability), null without one. */
+  majorScore: number | null;
   /** What the rule detectors found (used by classify). */
   findings: Findings;
 }
@@ -183,10 +139,9 @@ export class TrainedClassifier implements Classifier {
   readonly version: string;
   readonly model: Readonly<Omit<ModelFile, 'vocabulary' | 'idf' | 'lexicon' | 'category' | 'severity'>>;
   readonly heads: { category: HeadSummary; severity: HeadSummary | null };
-  private readonly features: FeatureSpace;
-  private readonly featurizer: Featurizer;
+  private readonly tokenizer: Tokenizer;
+  private readonly vectorizer: Vectorizer;
   private readonly signalFeature: Uint8Array;
-  private readonly options: TokenizerOptions & { signals: boolean };
   private readonly category: RuntimeHead;
   private readonly severity: RuntimeHead | null;
   private readonly prior: LabelProbability<Category>[];
@@ -196,10 +151,9 @@ export class TrainedClassifier implements Classifier {
     const dim = file.vocabulary.length;
     for (const l of file.category.labels) if (!isCategory(l)) throw new Error(`model ${file.version}: unknown category "${l}"`);
     for (const l of file.severity?.labels ?? []) if (!isSeverity(l)) throw new Error(`model ${file.version}: unknown severity "${l}"`);
-    this.features = new FeatureSpace(file.vocabulary, decodeFloat32(file.idf, dim));
     this.signalFeature = Uint8Array.from(file.vocabulary, (t) => (t.startsWith('!') ? 1 : 0));
-    this.options = { ...tokenizerOptionsOf(file.tokenizer, createLexicon(file.lexicon)), signals: file.tokenizer.signals };
-    this.featurizer = new Featurizer(this.features, this.options);
+    this.tokenizer = new Tokenizer(file.tokenizer, file.lexicon);
+    this.vectorizer = new Vectorizer(new FeatureSpace(file.vocabulary, decodeFloat32(file.idf, dim)), this.tokenizer);
     const linear: LinearHead[] = [];
     const place = (head: LinearHead): RuntimeLinear => {
       const offset = linear.reduce((n, h) => n + h.labels.length, 0);
@@ -247,40 +201,46 @@ export class TrainedClassifier implements Classifier {
     return softmaxInPlace(z.slice(head.offset, head.offset + head.labels.length), head.temperature);
   }
 
-  /** The head's label index: its recall-first label when that reaches its threshold, else the most likely. */
-  private decideHead(head: RuntimeHead, p: Float64Array, z: Float64Array): number {
+  /** The probability the head's recall-first decision reads: its detector's, else the head's own (null without a priority label). */
+  private priorityScore(head: RuntimeHead, p: Float64Array, z: Float64Array): number | null {
     const pr = head.priority;
-    if (pr?.detector) {
-      const k = head.labels.indexOf(pr.label);
-      const d = pr.detector.labels.indexOf(pr.label);
-      if (k >= 0 && d >= 0 && (this.scores(pr.detector, z)[d] as number) >= pr.threshold) return k;
-      return decide(head.labels, p, null);
-    }
-    return decide(head.labels, p, pr);
+    if (!pr || !head.labels.includes(pr.label)) return null;
+    if (!pr.detector) return p[head.labels.indexOf(pr.label)] as number;
+    const d = pr.detector.labels.indexOf(pr.label);
+    return d >= 0 ? (this.scores(pr.detector, z)[d] as number) : null;
+  }
+
+  /** The head's label: its recall-first label when its score reaches the threshold, else the most likely. */
+  private decideHead(head: RuntimeHead, p: Float64Array, score: number | null): string {
+    const pr = head.priority;
+    if (pr && score !== null && score >= pr.threshold) return pr.label;
+    return head.labels[argmax(p)] as string;
   }
 
   /** The model's calibrated probabilities and decisions, without the rules. */
   predict(raw: string): ModelPrediction {
-    const a = analyzeFast(raw, this.options.signals, this.featurizer);
+    const a = analyzeToVector(raw, this.tokenizer, this.vectorizer);
     const x = a.vector;
     // Signal tokens alone (no word of the text is known) are not enough to decide a category.
     let known = false;
     for (let n = 0; n < x.indices.length && !known; n++) known = !this.signalFeature[x.indices[n] as number];
     // (object literals with every field, not spreads: they keep one fast object shape)
     if (!known) {
-      return { text: a.prepared.normalized, traditional: a.prepared.traditional, features: 0, categories: [], category: null, severities: [], severity: null, findings: a.findings };
+      return { text: a.prepared.normalized, traditional: a.prepared.traditional, features: 0, categories: [], category: null, severities: [], severity: null, majorScore: null, findings: a.findings };
     }
     const z = this.fused.compute(x);
     const pc = this.scores(this.category, z);
     const ps = this.severity ? this.scores(this.severity, z) : null;
+    const majorScore = ps && this.severity ? this.priorityScore(this.severity, ps, z) : null;
     return {
       text: a.prepared.normalized,
       traditional: a.prepared.traditional,
       features: x.indices.length,
       categories: this.rank(this.category.labels as Category[], pc),
-      category: this.category.labels[this.decideHead(this.category, pc, z)] as Category,
+      category: this.decideHead(this.category, pc, this.priorityScore(this.category, pc, z)) as Category,
       severities: ps && this.severity ? this.rank(this.severity.labels as Severity[], ps) : [],
-      severity: ps && this.severity ? (this.severity.labels[this.decideHead(this.severity, ps, z)] as Severity) : null,
+      severity: ps && this.severity ? (this.decideHead(this.severity, ps, majorScore) as Severity) : null,
+      majorScore,
       findings: a.findings,
     };
   }

@@ -15,17 +15,18 @@ import { encodeFloat32, MODEL_FORMAT, type ModelFile, type ModelHead, quantizeWe
 import { argmax, softmaxInPlace, softmaxLogits, trainSoftmax } from './models/softmax';
 import { analyzeText, type TextAnalysis } from './pipeline';
 import { stratifiedFolds } from './random';
-import { applyRules } from './rules';
-import { buildLexicon, createLexicon, prepareText, type TokenizerSettings } from './tokenizer';
+import { applyRules } from './rules/apply';
+import { prepareText } from './text/normalize';
+import { learnLexicon, Tokenizer, type TokenizerSettings } from './text/tokenizer';
 
 export interface TrainingOptions {
   /** Seed of the cross-validation folds. Default 42. */
   seed?: number;
   /** Cross-validation folds for hyper-parameters and calibration. Default 5. */
   folds?: number;
-  /** Candidate L2 penalties. Default [3e-5, 1e-4]. */
+  /** Candidate L2 penalties. Default [3e-4] (chosen by repeated cross-validation on real complaint sets, see EVAL.md). */
   l2Grid?: readonly number[];
-  /** Candidate class-weight powers (weight = (n / (K · n_class))^power; 0 = unweighted). Default [0.5, 1]. */
+  /** Candidate class-weight powers (weight = (n / (K · n_class))^power; 0 = unweighted, 1 = balanced). Default [1]. */
   classWeightPowers?: readonly number[];
   tokenizer?: Partial<TokenizerSettings>;
   /** Minimum document frequency of a feature. Default 2. */
@@ -44,7 +45,7 @@ export interface TrainingOptions {
   onProgress?: (message: string) => void;
 }
 
-export const DEFAULT_TOKENIZER_SETTINGS: TokenizerSettings = { charUnigrams: true, charBigrams: true, englishBigrams: false, englishCharGrams: true, words: true, signals: true };
+export const DEFAULT_TOKENIZER_SETTINGS: TokenizerSettings = { charUnigrams: true, charBigrams: true, englishCharGrams: true, words: true, signals: true };
 
 /** How much better (cross-validated macro-F1) a richer tokenizer variant must be to be kept. */
 export const VARIANT_MARGIN = 0.005;
@@ -110,7 +111,7 @@ function fitHead(
   dim: number,
   options: TrainingOptions,
   name: string,
-  grid: { l2: readonly number[]; powers: readonly number[] } = { l2: options.l2Grid ?? [3e-5, 1e-4], powers: options.classWeightPowers ?? [0.5, 1] },
+  grid: { l2: readonly number[]; powers: readonly number[] } = { l2: options.l2Grid ?? [3e-4], powers: options.classWeightPowers ?? [1] },
   gridScore: GridScore = macroF1Score(labelsOfExamples),
 ): HeadFit {
   const labels = labelOrder.filter((l) => labelsOfExamples.includes(l));
@@ -236,19 +237,19 @@ export interface PreparedCorpus {
   features: FeatureSpace;
   vectors: SparseVector[];
   lexicon: string[];
-  settings: TokenizerSettings;
+  tokenizer: Tokenizer;
 }
 
 export function prepareCorpus(texts: readonly string[], options: TrainingOptions = {}): PreparedCorpus {
   const settings: TokenizerSettings = { ...DEFAULT_TOKENIZER_SETTINGS, ...options.tokenizer };
-  const lexiconWords = settings.words ? [...buildLexicon(texts.map((t) => prepareText(t).normalized), options.lexiconMinCount ?? 2).words] : [];
-  const lexicon = createLexicon(lexiconWords);
-  const analyses = texts.map((t) => analyzeText(t, settings, lexicon));
+  const lexicon = settings.words ? learnLexicon(texts.map((t) => prepareText(t).normalized), options.lexiconMinCount ?? 2) : [];
+  const tokenizer = new Tokenizer(settings, lexicon);
+  const analyses = texts.map((t) => analyzeText(t, tokenizer));
   const features = buildFeatureSpace(
     analyses.map((a) => a.tokens),
     { minDf: options.minDf ?? 2, maxFeatures: options.maxFeatures ?? 40_000 },
   );
-  return { analyses, features, vectors: analyses.map((a) => features.vectorize(a.tokens)), lexicon: lexiconWords, settings };
+  return { analyses, features, vectors: analyses.map((a) => features.vectorize(a.tokens)), lexicon: [...tokenizer.lexicon], tokenizer };
 }
 
 /** Train a complete model (category head, and a severity head when severities are labelled). */
@@ -384,7 +385,7 @@ export function trainModel(examples: readonly Example[], options: TrainingOption
       severities: countBy(withSeverity.map(({ e }) => e.severity as string)),
     },
     holdout: options.holdout ?? null,
-    tokenizer: corpus.settings,
+    tokenizer: corpus.tokenizer.settings,
     lexicon: corpus.lexicon,
     vocabulary: [...corpus.features.terms],
     idf: encodeFloat32(corpus.features.idf),

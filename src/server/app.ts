@@ -24,10 +24,10 @@ import { startPeriodic } from '../jobs/periodic';
 import type { ComplaintService } from '../domain/complaint-service';
 import { composeCore } from './compose-core';
 import { rateLimit } from 'express-rate-limit';
-import { errorMiddleware, HttpError, notFoundHandler, rejectOperatorKeys, requireJson } from './http-error';
+import { errorMiddleware, HttpError, notFoundHandler } from './http-error';
 import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
 import { openApiDocument } from './openapi';
-import { complaintsRouter } from './routes/complaints';
+import { complaintsRouter, methodNotAllowed } from './routes/complaints';
 import { loadClassifier } from './classifier-factory';
 import { createCustomerEdges, type CustomerEdges, type CustomerEdgesOptions } from '../../channels/customer-edges';
 import type { CustomerChannel } from '../../channels/customer-channel';
@@ -231,7 +231,8 @@ export function buildApp(deps: {
   const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.TRUST_PROXY);
+  // One reverse proxy in front: the client address is the one it adds to X-Forwarded-For.
+  app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -261,6 +262,7 @@ export function buildApp(deps: {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+  for (const p of ['/healthz', '/readyz', '/metrics', '/api/openapi.json']) app.all(p, methodNotAllowed(['GET', 'HEAD']));
 
   // Customer edges first: Bot Framework traffic comes from a few channel servers (an address limit would
   // throttle every customer behind them); each edge has its own limits (JWT, per-conversation rate, token).
@@ -276,14 +278,8 @@ export function buildApp(deps: {
       handler: (_req, _res, next, o) => next(new HttpError(429, 'rate_limited', `More than ${o.limit} requests a minute from this address; retry later.`)),
     }),
   );
-  // JSON only on the API routes: later Slack routes need the raw body for signatures.
-  app.use(
-    '/api/complaints',
-    requireJson,
-    express.json({ limit: config.API_BODY_LIMIT, strict: true, type: 'application/json' }),
-    rejectOperatorKeys,
-    complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT }),
-  );
+  // JSON only on the API routes (parsed in the router): Slack routes need the raw body for signatures.
+  app.use('/api/complaints', complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT, bodyLimit: config.API_BODY_LIMIT }));
   app.use('/api', notFoundHandler);
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

@@ -1,21 +1,36 @@
 /** OpenAPI 3.1 description of the REST API; the request schema comes from the zod schema itself. */
 import { z } from 'zod';
 import { complaintInputSchema } from '../domain/complaint-input';
-import { CATEGORIES, SEVERITIES } from '../domain/taxonomy';
+import { CATEGORIES, CHANNELS, LANGUAGES, REMEDIES, SEVERITIES } from '../domain/taxonomy';
 import { TICKET_STATUSES } from '../domain/state-machine';
 
 function requestSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(complaintInputSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete schema.$schema;
   const props = schema.properties as Record<string, Record<string, unknown>>;
-  props.occurredAt = { type: 'string', format: 'date-time', description: 'When it happened (ISO 8601)' };
-  // The zod refine (a phone or an e-mail) has no JSON Schema form of its own: state it here.
-  const customer = props.customer;
-  if (customer) {
-    customer.anyOf = [{ required: ['phone'] }, { required: ['email'] }];
-    customer.description = 'Needs a phone or an e-mail address (or both).';
-  }
+  props.occurredAt = { type: 'string', format: 'date-time', description: 'When it happened (RFC 3339 date-time; a plain date such as 2026-11-20 is accepted too)' };
+  // The zod refinements have no JSON Schema form of their own: state them here, so that what the
+  // document calls valid is exactly what the service accepts.
+  const customer = props.customer as { properties: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  customer.anyOf = [{ required: ['phone'] }, { required: ['email'] }];
+  customer.description = 'Needs a phone or an e-mail address (or both).';
+  customer.properties.phone!.pattern = PHONE_JSON_PATTERN;
+  // The e-mail rule is zod's pattern, which JSON Schema's looser `format: email` would contradict.
+  delete customer.properties.email!.format;
+  customer.properties.phone!.description = '7–20 digits, optionally with a leading + and spaces, dashes or brackets between them';
+  requireNonBlank(schema);
   return schema;
+}
+
+/** The phone rule of complaint-input.ts as one regular expression: 7–20 digits, separators between them. */
+const PHONE_JSON_PATTERN = '^\\+?[0-9](?:[ ()-]*[0-9]){6,19}$';
+
+/** Texts are trimmed before their length is checked: a text of only spaces is empty. */
+function requireNonBlank(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as Record<string, unknown>;
+  if (n.type === 'string' && n.minLength === 1 && n.pattern === undefined && n.format === undefined) n.pattern = '\\S';
+  for (const v of Object.values(n)) requireNonBlank(v);
 }
 
 /** Same rule as ComplaintService's check of the Idempotency-Key header. */
@@ -44,106 +59,193 @@ const deadline = {
   },
 };
 
+const label = { type: 'object', required: ['zh', 'en'], properties: { zh: { type: 'string' }, en: { type: 'string' } } };
+const nullableDate = { type: ['string', 'null'], format: 'date-time' };
+
 const summary = {
-  number: { type: 'string', pattern: '^\\d{10}$', example: '2026000123' },
+  number: { type: 'string', pattern: '^[0-9]{10}$', example: '2026000123' },
   status: { type: 'string', enum: TICKET_STATUSES },
   category: { type: 'string', enum: CATEGORIES },
+  categoryLabel: label,
   severity: { type: 'string', enum: SEVERITIES },
+  severityLabel: label,
+  channel: { type: 'string', enum: CHANNELS },
+  language: { type: 'string', enum: LANGUAGES },
   createdAt: { type: 'string', format: 'date-time' },
-  deadlines: { type: 'object', properties: { firstContact: deadline, factCheck: deadline, resolution: deadline } },
+  deadlines: {
+    type: 'object',
+    required: ['firstContact', 'factCheck', 'resolution'],
+    properties: { firstContact: deadline, factCheck: deadline, resolution: deadline },
+  },
 };
+const summaryRequired = ['number', 'status', 'category', 'severity', 'createdAt', 'deadlines'];
+
+/** What every error answer looks like, by status. */
+function errors(statuses: Record<string, string>, withRetryAfter: string[] = []): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(statuses).map(([status, description]) => [
+      status,
+      {
+        description,
+        ...(withRetryAfter.includes(status) ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'string', pattern: '^[0-9]+$' } } } } : {}),
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    ]),
+  );
+}
 
 export function openApiDocument(): Record<string, unknown> {
-  const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
   return {
     openapi: '3.1.0',
     info: {
       title: 'Complaint desk API',
-      version: '0.1.0',
-      description: 'File complaints from hotlines, e-mail gateways and phone agents, and look them up.',
+      version: '0.2.0',
+      description:
+        'File complaints from hotlines, e-mail gateways and phone agents, and look them up. Filing needs an API key ' +
+        '(`Authorization: Bearer <key>`; one per integrating system) wherever the service has keys configured (always in production).',
     },
     paths: {
       '/api/complaints': {
         post: {
+          operationId: 'fileComplaint',
           summary: 'File a complaint',
+          security: [{ apiKey: [] }],
           parameters: [
             {
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              description: 'Repeat a request with the same key to get the same ticket instead of a second one (8–128 letters, digits, _ . : or -).',
+              description: 'Repeat a request with the same key to get the same ticket instead of a second one (8–128 letters, digits, _ . : or -). One key files at most one ticket, ever.',
               schema: { type: 'string', minLength: 8, maxLength: 128, pattern: IDEMPOTENCY_KEY_PATTERN },
             },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ComplaintInput' } } } },
+          requestBody: { required: true, content: json('ComplaintInput') },
           responses: {
-            '201': { description: 'Filed', headers: { Location: { schema: { type: 'string' } } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/Filed' } } } },
-            '200': { description: 'Replay of an earlier request with the same Idempotency-Key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Filed' } } } },
-            '400': errorResponse('Invalid JSON, unknown or $-prefixed fields, or invalid values'),
-            '409': errorResponse('A request with the same Idempotency-Key is still in progress'),
-            '413': errorResponse('Body too large'),
-            '415': errorResponse('Body is not JSON'),
-            '503': errorResponse('Database unavailable; retry after the Retry-After seconds'),
+            '201': { description: 'Filed', headers: { Location: { schema: { type: 'string' } } }, content: json('Filed') },
+            '200': { description: 'Replay of an earlier request with the same Idempotency-Key', headers: { Location: { schema: { type: 'string' } } }, content: json('Filed') },
+            ...errors(
+              {
+                '400': 'Invalid JSON, unknown or $-prefixed fields, nesting deeper than 20 levels, or invalid values (each problem named)',
+                '401': 'No valid API key',
+                '413': 'Body larger than the configured limit',
+                '415': 'Body is not JSON (or not UTF-8)',
+                '422': 'The Idempotency-Key was already used for a different complaint',
+                '429': 'Too many filings from this API key or requests from this address; retry after Retry-After seconds',
+                '503': 'Database unavailable or busy, or the year’s ticket numbers are used up; retry after Retry-After seconds',
+              },
+              ['429', '503'],
+            ),
           },
         },
       },
       '/api/complaints/{number}': {
         get: {
-          summary: 'Look up a complaint (needs the lookup code or the phone number’s last 4 digits)',
+          operationId: 'lookUpComplaint',
+          summary: 'Look up a complaint: the lookup code shows the whole ticket (contacts masked), the phone’s last 4 digits its status and deadlines',
           parameters: [
-            { name: 'number', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{10}$' } },
-            { name: 'X-Lookup-Code', in: 'header', required: false, schema: { type: 'string' } },
-            { name: 'X-Contact-Last4', in: 'header', required: false, schema: { type: 'string', pattern: '^\\d{4}$' } },
-            { name: 'code', in: 'query', required: false, schema: { type: 'string' }, description: 'Same as X-Lookup-Code' },
-            { name: 'last4', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}$' }, description: 'Same as X-Contact-Last4' },
+            { name: 'number', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{10}$' } },
+            { name: 'X-Lookup-Code', in: 'header', required: false, description: 'The lookup code given at filing', schema: { type: 'string', maxLength: 64 } },
+            { name: 'X-Contact-Last4', in: 'header', required: false, description: 'The last 4 digits of the phone given at filing', schema: { type: 'string', maxLength: 16 } },
           ],
           responses: {
-            '200': { description: 'The ticket (contacts masked)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Ticket' } } } },
-            '400': errorResponse('Not a ticket number'),
-            '401': errorResponse('No verification given'),
-            '404': errorResponse('No ticket matches this number and verification'),
-            '429': errorResponse('Too many wrong verifications; retry after Retry-After seconds'),
-            '503': errorResponse('Database unavailable'),
+            '200': {
+              description: 'The ticket (with the lookup code) or its status (with the last 4 digits)',
+              headers: { 'Cache-Control': { schema: { type: 'string', enum: ['no-store'] } } },
+              content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/Ticket' }, { $ref: '#/components/schemas/TicketStatus' }] } } },
+            },
+            ...errors(
+              {
+                '400': 'Not a ticket number, or a verification header that is too long',
+                '401': 'No verification given (X-Lookup-Code or X-Contact-Last4)',
+                '404': 'No ticket matches this number and verification (the same answer whether the ticket exists or not)',
+                '429': 'Too many wrong verifications, or too many requests from this address; retry after Retry-After seconds',
+                '503': 'Database unavailable; retry after Retry-After seconds',
+              },
+              ['429', '503'],
+            ),
           },
         },
       },
-      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process is up' } } } },
-      '/readyz': { get: { summary: 'Readiness (database reachable)', responses: { '200': { description: 'Ready' }, '503': { description: 'Database unreachable' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics in text format' } } } },
+      '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', responses: { '200': { description: 'The process is up', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } } } } } } },
+      '/readyz': {
+        get: {
+          operationId: 'readiness',
+          summary: 'Readiness (database reachable)',
+          responses: {
+            '200': { description: 'Ready', content: { 'application/json': { schema: { $ref: '#/components/schemas/Readiness' } } } },
+            '503': { description: 'Database unreachable', content: { 'application/json': { schema: { $ref: '#/components/schemas/Readiness' } } } },
+          },
+        },
+      },
+      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
     },
     components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key made with `npm run api-key -- --name <system>`' } },
       schemas: {
         ComplaintInput: requestSchema(),
         Error: error,
+        Readiness: { type: 'object', required: ['status', 'database'], properties: { status: { type: 'string', enum: ['ready', 'unavailable'] }, database: { type: 'string', enum: ['up', 'down'] } } },
         Filed: {
           type: 'object',
+          required: [...summaryRequired, 'lookupCode', 'replayed', 'classification', 'highRisk', 'recurrenceOf', 'links'],
           properties: {
             ...summary,
             lookupCode: { type: ['string', 'null'], description: 'Give this to the customer: it proves they may look the ticket up. Null on replays.' },
             replayed: { type: 'boolean' },
             classification: {
               type: 'object',
+              required: ['confidence', 'needsConfirmation', 'candidates', 'reasons', 'modelVersion', 'categoryDecidedBy'],
               properties: {
-                confidence: { type: 'number' },
+                confidence: { type: 'number', minimum: 0, maximum: 1 },
                 needsConfirmation: { type: 'boolean' },
-                candidates: { type: 'array', items: { type: 'object', properties: { category: { type: 'string' }, probability: { type: 'number' } } } },
-                reasons: { type: 'array', items: { type: 'object', properties: { rule: { type: 'string' }, effect: { type: 'string' }, evidence: { type: 'array', items: { type: 'string' } } } } },
+                candidates: { type: 'array', items: { type: 'object', required: ['category', 'probability'], properties: { category: { type: 'string', enum: CATEGORIES }, probability: { type: 'number' } } } },
+                reasons: {
+                  type: 'array',
+                  items: { type: 'object', required: ['rule', 'effect', 'evidence'], properties: { rule: { type: 'string' }, effect: { type: 'string' }, evidence: { type: 'array', items: { type: 'string' } }, floor: { type: 'string', enum: SEVERITIES } } },
+                },
                 modelVersion: { type: 'string' },
                 categoryDecidedBy: { type: 'string', enum: ['classifier', 'customer', 'agent', 'api'] },
               },
             },
             highRisk: { type: 'boolean' },
-            recurrenceOf: { type: ['string', 'null'] },
+            recurrenceOf: { type: ['string', 'null'], pattern: '^[0-9]{10}$' },
+            links: { type: 'object', required: ['self'], properties: { self: { type: 'string' } } },
           },
+        },
+        TicketStatus: {
+          type: 'object',
+          description: 'What the phone’s last 4 digits may see',
+          required: [...summaryRequired, 'updatedAt', 'scope'],
+          properties: { ...summary, updatedAt: { type: 'string', format: 'date-time' }, scope: { type: 'string', const: 'status' } },
         },
         Ticket: {
           type: 'object',
+          description: 'What the lookup code may see: the whole ticket, contacts masked',
+          required: [...summaryRequired, 'updatedAt', 'scope', 'customer', 'description', 'history', 'resolution', 'rejection'],
           properties: {
             ...summary,
+            scope: { type: 'string', const: 'full' },
             updatedAt: { type: 'string', format: 'date-time' },
-            customer: { type: 'object', description: 'Masked' },
+            customer: {
+              type: 'object',
+              description: 'Masked',
+              required: ['name', 'contact'],
+              properties: { name: { type: ['string', 'null'] }, contact: { type: 'object', properties: { phone: { type: 'string' }, email: { type: 'string' } } } },
+            },
             description: { type: 'string' },
-            history: { type: 'array', items: { type: 'object', properties: { status: { type: 'string' }, at: { type: 'string', format: 'date-time' }, by: { type: 'string' } } } },
+            occurredAt: nullableDate,
+            occurredText: { type: ['string', 'null'] },
+            orderId: { type: ['string', 'null'] },
+            product: { type: ['string', 'null'] },
+            merchant: { type: ['string', 'null'] },
+            amount: { type: ['object', 'null'], properties: { value: { type: 'number' }, currency: { type: 'string' } } },
+            desiredRemedy: { type: ['string', 'null'], enum: [...REMEDIES, null] },
+            evidence: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'number' }, sha256: { type: 'string' } } } },
+            history: {
+              type: 'array',
+              items: { type: 'object', required: ['status', 'at', 'by'], properties: { status: { type: 'string', enum: TICKET_STATUSES }, at: { type: 'string', format: 'date-time' }, by: { type: 'string' } } },
+            },
             resolution: { type: ['object', 'null'] },
             rejection: { type: ['object', 'null'] },
           },

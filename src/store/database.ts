@@ -94,6 +94,11 @@ export async function openDatabase(settings: DatabaseSettings, logger: Logger): 
           autoIndex: false,
           autoCreate: false,
           serverSelectionTimeoutMS: settings.timeoutMs,
+          // A deadline on every database call: no answer within DB_TIMEOUT_MS fails the call (503
+          // at the edge; writes whose outcome is then unknown are read back by the callers), and
+          // waiting for a free connection is bounded the same way.
+          socketTimeoutMS: settings.timeoutMs,
+          waitQueueTimeoutMS: settings.timeoutMs,
           maxPoolSize: 20,
         });
         await createIndexes(conn);

@@ -28,6 +28,7 @@ const UNAVAILABLE_NAMES = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  'MongoWaitQueueTimeoutError',
 ]);
 
 /** The database could not be reached (as opposed to refusing a write). */

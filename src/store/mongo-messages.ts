@@ -30,4 +30,12 @@ export class MongoMessageStore implements MessageStore {
       return translateStoreError(err);
     }
   }
+
+  async delete(ids: string[]): Promise<void> {
+    try {
+      for (const id of ids) await this.model.deleteOne({ _id: id });
+    } catch (err) {
+      translateStoreError(err);
+    }
+  }
 }

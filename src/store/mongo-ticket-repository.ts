@@ -18,7 +18,7 @@ import type { Connection } from 'mongoose';
 import type { CommitResult, CustomerTicketNote, FeedEntry, NumberingBatch, TicketChange, TicketRepository } from '../domain/ports';
 import { DuplicateIdempotencyKeyError, NumbersExhaustedError } from '../domain/errors';
 import { formatTicketNumber, type Ticket, type TicketRecord } from '../domain/ticket';
-import type { Category } from '../domain/taxonomy';
+import { CATEGORIES, type Category } from '../domain/taxonomy';
 import type { Outcome } from '../support/group-commit';
 import { asStoreError, firstWriteErrorIndex, isDuplicateKey, translateStoreError } from './mongo-errors';
 import { ticketModel, type TicketModel } from './models/ticket-model';
@@ -194,6 +194,40 @@ export class MongoTicketRepository implements TicketRepository {
           { ordered: true },
         );
       }
+    } catch (err) {
+      translateStoreError(err);
+    }
+  }
+
+  async numbersOfCustomer(customerKey: string): Promise<string[]> {
+    try {
+      const docs = await this.tickets.find({ 'customer.key': customerKey }, { _id: 1 }).lean<Array<{ _id: string }>>();
+      return docs.map((d) => String(d._id)).sort();
+    } catch (err) {
+      return translateStoreError(err);
+    }
+  }
+
+  /**
+   * Unset the personal values and check that they stay unset: on FerretDB an update is not atomic,
+   * so a projection write racing this one could put them back; it is repeated until they are gone.
+   */
+  async erasePersonal(number: string): Promise<void> {
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await this.tickets.updateOne({ _id: number }, { $set: { personal: null } });
+        const doc = await this.tickets.findOne({ _id: number }, { personal: 1 }).lean<{ personal: unknown }>();
+        if (!doc || doc.personal === null) return;
+      }
+      throw new Error(`the personal values of ticket ${number} keep coming back; erase again`);
+    } catch (err) {
+      translateStoreError(err);
+    }
+  }
+
+  async forgetCustomer(customerKey: string): Promise<void> {
+    try {
+      for (const category of CATEGORIES) await this.models.CustomerRecent.deleteOne({ _id: `${customerKey}:${category}` });
     } catch (err) {
       translateStoreError(err);
     }

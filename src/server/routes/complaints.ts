@@ -1,12 +1,12 @@
 /** REST edge for hotlines, e-mail gateways and phone agents. Thin: parse, one use case, map. */
-import { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { ApiKeyEntry } from '../../config/api-keys';
 import type { ComplaintService } from '../../domain/complaint-service';
 import type { Taxonomy } from '../../domain/taxonomy-config';
-import { parseTicketNumber } from '../../domain/ticket';
+import { isTicketNumberShape } from '../../domain/ticket';
 import { requireApiKey } from '../api-keys';
-import { HttpError } from '../http-error';
+import { HttpError, rejectOperatorKeys, requireJson } from '../http-error';
 import { recordRoute } from '../metrics';
 import { filedView, statusView, ticketView } from '../views';
 
@@ -15,6 +15,8 @@ export interface ComplaintsRouterOptions {
   apiKeys: ApiKeyEntry[] | null;
   /** Filings per minute per API key. */
   filingsPerMinute: number;
+  /** Largest JSON body, e.g. 64kb. */
+  bodyLimit: string;
 }
 
 export function complaintsRouter(service: ComplaintService, taxonomy: Taxonomy, options: ComplaintsRouterOptions): Router {
@@ -28,7 +30,8 @@ export function complaintsRouter(service: ComplaintService, taxonomy: Taxonomy, 
     handler: (_req, _res, next, o) => next(new HttpError(429, 'rate_limited', `More than ${o.limit} filings a minute from this API key; retry later.`)),
   });
 
-  router.post('/', recordRoute, requireApiKey(options.apiKeys), perKey, async (req, res) => {
+  const json = [requireJson, express.json({ limit: options.bodyLimit, strict: true, type: 'application/json' }), rejectOperatorKeys];
+  router.post('/', recordRoute, requireApiKey(options.apiKeys), perKey, ...json, async (req, res) => {
     if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
       throw new HttpError(400, 'request.invalid_body', 'The body must be a JSON object.');
     }
@@ -40,8 +43,8 @@ export function complaintsRouter(service: ComplaintService, taxonomy: Taxonomy, 
 
   router.get('/:number', recordRoute, async (req, res) => {
     const number = String(req.params.number);
-    if (!parseTicketNumber(number)) {
-      throw new HttpError(400, 'request.invalid_ticket_number', 'A ticket number is 10 digits: the year and a 6-digit sequence from 000001, e.g. 2026000123.');
+    if (!isTicketNumberShape(number)) {
+      throw new HttpError(400, 'request.invalid_ticket_number', 'A ticket number is 10 digits: the year and a 6-digit sequence, e.g. 2026000123.');
     }
     // Headers only: query strings end up in proxy and access logs.
     const code = req.get('X-Lookup-Code') || undefined;
@@ -55,5 +58,15 @@ export function complaintsRouter(service: ComplaintService, taxonomy: Taxonomy, 
     res.json(scope === 'full' ? ticketView(ticket, taxonomy) : statusView(ticket, taxonomy));
   });
 
+  router.all('/', recordRoute, methodNotAllowed(['POST']));
+  router.all('/:number', recordRoute, methodNotAllowed(['GET', 'HEAD']));
   return router;
+}
+
+/** Any other method on a path that exists: 405 with the methods it does take. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+  return (req, res, next) => {
+    res.setHeader('Allow', allowed.join(', '));
+    next(new HttpError(405, 'request.method_not_allowed', `${req.method} is not allowed here; use ${allowed.join(' or ')}.`));
+  };
 }

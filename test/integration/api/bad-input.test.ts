@@ -375,7 +375,12 @@ describe('GET /api/complaints/:number', () => {
     year = number.slice(0, 4);
   });
 
-  it.each(['123', 'abcdefghij', '20260000001', '2026000000', '2026-00001'])('when the number is malformed (%s), then 400 request.invalid_ticket_number', async (bad) => {
+  it('when the number has the right shape but no ticket can have it (2026000000), then it is answered like any unknown ticket: 404', async () => {
+    const res = await server.get('/api/complaints/2026000000', { 'X-Lookup-Code': 'ABCDEFGHJK' });
+    expectError(res, 404, 'ticket.verification_failed');
+  });
+
+  it.each(['123', 'abcdefghij', '20260000001', '2026-00001'])('when the number is malformed (%s), then 400 request.invalid_ticket_number', async (bad) => {
     const res = await server.get(`/api/complaints/${encodeURIComponent(bad)}`, { 'X-Lookup-Code': 'ABCDEFGHJK' });
     expectError(res, 400, 'request.invalid_ticket_number');
   });
@@ -422,19 +427,22 @@ describe('unknown routes', () => {
     expect(res.body.error.message).toContain('/api/nope');
   });
 
-  it('when GET /api/complaints is requested without a number, then 404 route.not_found', async () => {
-    expectError(await server.get('/api/complaints'), 404, 'route.not_found');
+  it('when GET /api/complaints is requested without a number, then 405 with Allow: POST', async () => {
+    const res = await server.get('/api/complaints');
+    expectError(res, 405, 'request.method_not_allowed');
+    expect(res.headers.get('allow')).toBe('POST');
   });
 
   it('when a JSON POST goes to an unknown route under /api, then 404 and nothing is written', async () => {
     await expectRejectedWithoutWrites(server, () => server.post('/api/tickets', complaintBody()), 404, 'route.not_found');
   });
 
-  it('when DELETE is sent to a ticket, then 404 and the ticket still exists', async () => {
+  it.each(['DELETE', 'PUT', 'PATCH'])('when %s is sent to a ticket, then 405 with Allow: GET, HEAD and the ticket still exists', async (method) => {
     const filed = await server.post('/api/complaints', complaintBody());
-    const res = await fetch(`${server.url}/api/complaints/${filed.body.number}`, { method: 'DELETE' });
-    expect(res.status).toBe(404);
-    expect(((await res.json()) as any).error.code).toBe('route.not_found');
+    const res = await fetch(`${server.url}/api/complaints/${filed.body.number}`, { method, headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    expect(((await res.json()) as any).error.code).toBe('request.method_not_allowed');
     expect((await server.get(`/api/complaints/${filed.body.number}`, { 'X-Lookup-Code': filed.body.lookupCode })).status).toBe(200);
   });
 

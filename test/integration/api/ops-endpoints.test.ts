@@ -157,13 +157,13 @@ describe('/metrics', () => {
     expect(text).not.toContain(number);
   });
 
-  it('when a request is refused before reaching a route (415, bad JSON, forbidden key), then no raw path becomes a label value', async () => {
+  it('when a request is refused before its handler runs (405, 415, bad JSON, forbidden key), then no raw path becomes a label value', async () => {
     const marker = `9${String(Date.now()).slice(-9)}`;
-    const paths = [`/api/complaints/${marker}`, `/api/complaints/x-${marker}-a`, `/api/complaints/x-${marker}-b`];
-    const r1 = await fetch(server.url + paths[0], { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
-    const r2 = await fetch(server.url + paths[1], { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"broken' });
-    const r3 = await fetch(server.url + paths[2], { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"$where":"1"}' });
-    expect([r1.status, r2.status, r3.status]).toEqual([415, 400, 400]);
+    const r0 = await fetch(`${server.url}/api/complaints/${marker}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const r1 = await fetch(`${server.url}/api/complaints?m=${marker}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const r2 = await fetch(`${server.url}/api/complaints?m=${marker}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"broken' });
+    const r3 = await fetch(`${server.url}/api/complaints?m=${marker}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"$where":"1"}' });
+    expect([r0.status, r1.status, r2.status, r3.status]).toEqual([405, 415, 400, 400]);
     const unknown = await fetch(`${server.url}/api/no-such-thing-${marker}`);
     expect(unknown.status).toBe(404);
 

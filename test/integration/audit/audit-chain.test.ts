@@ -94,8 +94,8 @@ describe('audit chain written by the service', () => {
     for (const t of tickets) {
       const phone = t.customer.contact.phone!;
       const email = t.customer.contact.email!;
-      expect(phone).toBeTruthy();
-      expect(email).toBeTruthy();
+      expect(phone).toMatch(/\d{4}/);
+      expect(email).toContain('@');
       expect(raw).not.toContain(phone);
       expect(raw).not.toContain(phone.replace(/\D/g, ''));
       expect(raw).not.toContain(phone.replace(/\D/g, '').slice(-8));

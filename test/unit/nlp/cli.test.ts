@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tinyCsv } from './fixtures';
+import { writeModelFile } from '../../../src/nlp/model-file';
+import { trainModel } from '../../../src/nlp/training';
+import { tinyCsv, tinyExamples } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -21,17 +23,21 @@ function run(script: string, args: string[], input = '', env: Record<string, str
 
 describe('nlp-models scripts', () => {
   let dir: string;
+  let tinyModel: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlp-cli-'));
     fs.writeFileSync(path.join(dir, 'tiny.csv'), tinyCsv());
     fs.writeFileSync(path.join(dir, 'bad.csv'), 'text,label\nmy refund is late,refund request\n');
     fs.writeFileSync(path.join(dir, 'map.json'), JSON.stringify({ 'refund request': 'after_sales' }));
+    // a model of the tiny fixture, so these tests do not depend on what the shipped model predicts
+    tinyModel = path.join(dir, 'tiny-model');
+    writeModelFile(tinyModel, trainModel(tinyExamples(), { folds: 3 }).model);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('when classify gets three lines with an invalid one, then it answers three lines in order, the invalid one as an error', () => {
-    const input = ['{"text": "你们卖的电暖器起火了"}', 'this is not json', '{"text": "I was charged twice for the same order"}', ''].join('\n');
-    const r = run('classify.ts', [], input);
+    const input = ['{"text": "电暖器起火了，烫伤了手"}', 'this is not json', '{"text": "I was charged twice for the same bill"}', ''].join('\n');
+    const r = run('classify.ts', ['--model', tinyModel], input);
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(3);
@@ -42,7 +48,7 @@ describe('nlp-models scripts', () => {
   });
 
   it('when a line has no text field, then that line is an error and the others are answered', () => {
-    const r = run('classify.ts', [], '{"txt": "x"}\n{"text": ""}\n');
+    const r = run('classify.ts', ['--model', tinyModel], '{"txt": "x"}\n{"text": ""}\n');
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toEqual({ error: 'line 1: expected an object with a string "text"' });
     expect(lines[1]).toMatchObject({ category: 'other' });
@@ -78,6 +84,6 @@ describe('nlp-models scripts', () => {
   it('when an option is unknown, then the script exits 1 with its usage', () => {
     const r = run('classify.ts', ['--nope']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/unknown option --nope\nusage: npm run --silent classify/);
+    expect(r.stderr).toMatch(/Unknown option '--nope'.*\nusage: npm run --silent classify/);
   });
 });

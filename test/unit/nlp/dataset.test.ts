@@ -15,7 +15,7 @@ describe('CSV loading', () => {
   });
 
   it('when a quoted field is not closed, then a DatasetError says so', () => {
-    expect(() => parseExamplesCsv('text,label\n"open,billing\n', 'bad.csv')).toThrow(/bad\.csv: unterminated quoted field/);
+    expect(() => parseExamplesCsv('text,label\n"open,billing\n', 'bad.csv')).toThrow(/bad\.csv: Quote Not Closed/);
   });
 
   it('when the label column is missing, then the error names the file, the column and the expected header', () => {

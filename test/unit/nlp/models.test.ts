@@ -1,6 +1,7 @@
 import { BayesClassifier } from 'natural/lib/natural/classifiers';
 import { buildFeatureSpace } from '../../../src/nlp/features';
-import { naiveBayesScores, trainNaiveBayes } from '../../../src/nlp/models/naive-bayes';
+import { linearScores, trainComplementNB, trainMultinomialNB } from '../../../src/nlp/models/naive-bayes';
+import { nbsvmLogits, trainNbsvm } from '../../../src/nlp/models/nbsvm';
 import { argmax, minimizeLbfgs, softmaxInPlace, softmaxLogits, trainSoftmax } from '../../../src/nlp/models/softmax';
 import { decide } from '../../../src/nlp/decision';
 
@@ -15,16 +16,16 @@ const y = [0, 0, 1, 1];
 describe('log-space multinomial naive Bayes', () => {
   it('when trained on a tiny set, then it predicts the class of a similar text', () => {
     const space = buildFeatureSpace(docs, { minDf: 1 });
-    const nb = trainNaiveBayes(docs.map((d) => space.countVector(d)), y, 2, space.size);
-    expect(argmax(naiveBayesScores(nb, space.countVector(['parcel', 'refund'])))).toBe(0);
-    expect(argmax(naiveBayesScores(nb, space.countVector(['staff', 'rude'])))).toBe(1);
+    const nb = trainMultinomialNB(docs.map((d) => space.countVector(d)), y, 2, space.size);
+    expect(argmax(linearScores(nb, space.countVector(['parcel', 'refund'])))).toBe(0);
+    expect(argmax(linearScores(nb, space.countVector(['staff', 'rude'])))).toBe(1);
   });
 
   it('when a text has thousands of tokens, then scores stay finite and the answer is still right (no underflow)', () => {
     const space = buildFeatureSpace(docs, { minDf: 1 });
-    const nb = trainNaiveBayes(docs.map((d) => space.countVector(d)), y, 2, space.size);
+    const nb = trainMultinomialNB(docs.map((d) => space.countVector(d)), y, 2, space.size);
     const long = Array.from({ length: 5000 }, (_, i) => (i % 5 === 0 ? 'rude' : 'staff'));
-    const scores = naiveBayesScores(nb, space.countVector(long));
+    const scores = linearScores(nb, space.countVector(long));
     expect(scores.every((s) => Number.isFinite(s))).toBe(true);
     expect(argmax(scores)).toBe(1);
   });
@@ -38,6 +39,68 @@ describe('log-space multinomial naive Bayes', () => {
     c.train();
     // a text with 300 distinct known words: exp(Σ log p) is below the smallest double for both classes
     expect(c.getClassifications(words.slice(0, 300)).every((x) => x.value === 0)).toBe(true);
+  });
+});
+
+describe('textbook multinomial naive Bayes', () => {
+  it('when α is given, then P(feature | class) is (count + α) / (class total + α × vocabulary), and the prior is the class share', () => {
+    const space = buildFeatureSpace([['a', 'a', 'b'], ['c']], { minDf: 1 });
+    const nb = trainMultinomialNB([space.countVector(['a', 'a', 'b']), space.countVector(['c'])], [0, 1], 2, space.size, { alpha: 0.5 });
+    const a = space.indexOf('a') as number;
+    expect(Math.exp(nb.weights[a * 2] as number)).toBeCloseTo((2 + 0.5) / (3 + 0.5 * 3), 12);
+    expect(Math.exp(nb.weights[a * 2 + 1] as number)).toBeCloseTo(0.5 / (1 + 0.5 * 3), 12);
+    expect(Math.exp(nb.bias[0] as number)).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('Complement naive Bayes', () => {
+  const skewed = [...Array.from({ length: 20 }, (_, i) => (i % 2 ? ['engine', 'noise', 'rattle'] : ['engine', 'noise', 'gearbox'])), ['dealer', 'rude', 'noise'], ['dealer', 'rude']];
+  const ys = [...Array(20).fill(0), 1, 1];
+
+  it('when a class is rare, then a text with its words still goes to it', () => {
+    const space = buildFeatureSpace(skewed, { minDf: 1 });
+    const cnb = trainComplementNB(skewed.map((d) => space.countVector(d)), ys, 2, space.size);
+    expect(argmax(linearScores(cnb, space.countVector(['dealer', 'rude', 'noise'])))).toBe(1);
+    expect(argmax(linearScores(cnb, space.countVector(['engine', 'gearbox'])))).toBe(0);
+  });
+
+  it("when weights are built, then each class's weights are normalised to a total magnitude of 1", () => {
+    const space = buildFeatureSpace(skewed, { minDf: 1 });
+    const cnb = trainComplementNB(skewed.map((d) => space.countVector(d)), ys, 2, space.size);
+    for (let k = 0; k < 2; k++) {
+      let sum = 0;
+      for (let j = 0; j < space.size; j++) sum += Math.abs(cnb.weights[j * 2 + k] as number);
+      expect(sum).toBeCloseTo(1, 10);
+    }
+  });
+});
+
+describe('NBSVM', () => {
+  it('when trained one-vs-rest, then each class scores highest on texts with its words', () => {
+    const three = [...docs, ['invoice', 'double', 'charge'], ['charge', 'fee', 'invoice']];
+    const y3 = [...y, 2, 2];
+    const space = buildFeatureSpace(three, { minDf: 1 });
+    const m = trainNbsvm(three.map((d) => space.vectorize(d)), y3, 3, space.size, { l2: 1e-3 });
+    expect(argmax(nbsvmLogits(m, space.vectorize(['parcel', 'lost'])))).toBe(0);
+    expect(argmax(nbsvmLogits(m, space.vectorize(['rude', 'agent'])))).toBe(1);
+    expect(argmax(nbsvmLogits(m, space.vectorize(['double', 'fee'])))).toBe(2);
+  });
+
+  it('when a feature occurs only in one class, then its log-count ratio for that class is positive and for the others negative', () => {
+    const space = buildFeatureSpace(docs, { minDf: 1 });
+    const m = trainNbsvm(docs.map((d) => space.vectorize(d)), y, 2, space.size);
+    const rude = space.indexOf('rude') as number;
+    expect(m.ratios[rude * 2 + 1]).toBeGreaterThan(0);
+    expect(m.ratios[rude * 2]).toBeLessThan(0);
+  });
+
+  it("when a class's positives are weighted up, then its score on an ambiguous text rises", () => {
+    const space = buildFeatureSpace(docs, { minDf: 1 });
+    const X = docs.map((d) => space.vectorize(d));
+    const ambiguous = space.vectorize(['refund', 'rude']);
+    const plain = nbsvmLogits(trainNbsvm(X, y, 2, space.size, { l2: 1e-2 }), ambiguous);
+    const up = nbsvmLogits(trainNbsvm(X, y, 2, space.size, { l2: 1e-2, positiveWeights: [1, 5] }), ambiguous);
+    expect(up[1]).toBeGreaterThan(plain[1] as number);
   });
 });
 

@@ -1,26 +1,12 @@
 import { SEVERITY_RANK, type Severity } from '../../../src/domain/taxonomy';
-import {
-  ABUSE,
-  ANGER,
-  applyRules,
-  detect,
-  DRIVING,
-  findAmounts,
-  HARM,
-  HAZARD,
-  LEGAL_LOSS,
-  MANY_AFFECTED,
-  MANY_PEOPLE_MIN,
-  MEDICAL,
-  parseChineseNumber,
-  type RuleInput,
-  rulesInternals,
-  SELF_HARM,
-  signalTokens,
-  THREAT,
-  VULNERABLE,
-} from '../../../src/nlp/rules';
-import { normalizeText, prepareText } from '../../../src/nlp/tokenizer';
+import { amountInternals, findAmounts } from '../../../src/nlp/rules/amounts';
+import { applyRules, type RuleInput } from '../../../src/nlp/rules/apply';
+import { detect, signalTokens } from '../../../src/nlp/rules/detect';
+import { LEXICONS } from '../../../src/nlp/rules/lexicons';
+import { MANY_PEOPLE_MIN, parseChineseNumber } from '../../../src/nlp/rules/people';
+import { matchesNearDigits } from '../../../src/nlp/text/near-digits';
+import { normalizeText, prepareText } from '../../../src/nlp/text/normalize';
+
 
 function run(text: string, over: Partial<RuleInput> = {}) {
   const p = prepareText(text);
@@ -268,43 +254,61 @@ describe('many people, signals', () => {
   });
 });
 
-describe('fast scans', () => {
-  /** Deterministic texts built from the lexicons' own words, with glue that triggers the context rules. */
-  const texts = (pieces: readonly string[], glue: readonly string[], count: number, seed: number): string[] => {
-    let s = seed;
+describe('amounts in dispute and people counted', () => {
+  const level = (text: string) => {
+    const p = prepareText(text);
+    return detect(p.normalized, p.traditional).amountLevel;
+  };
+
+  it.each([
+    ['全款38万买的车，发动机烧机油，修了四次'],
+    ['The purchase price was $45,000 and the radio stopped working'],
+    ['把我的信用卡额度从5万降到了5千'],
+    ['The principal balance is about $218,770 and they lost my paperwork again'],
+  ])('when an amount is a price, a balance or a limit, then it implies no severity: %s', (text) => {
+    expect(level(text)).toBe('general');
+  });
+
+  it.each([
+    ['they are holding my remaining balance of $10,190', 'major'],
+    ['银行理财到期了，本金十二万没回到账户', 'major'],
+    ['they kept $1,200 of my deposit', 'important'],
+  ])('when the amount is the sum in dispute, then it still counts: %s', (text, expected) => {
+    expect(level(text)).toBe(expected);
+  });
+
+  it('when "dozens" or "hundreds" count calls or dollars, then it is not many people; when they count people, it is', () => {
+    expect(findings('They have called me dozens of times and charged hundreds of dollars in fees').many).toEqual([]);
+    expect(findings('The outage left hundreds of customers without service').many.length).toBeGreaterThan(0);
+  });
+});
+
+describe('lexicon data', () => {
+  it('when the lexicons are read, then every term is a valid expression without capturing groups, and plain Chinese terms are found by the scan', () => {
+    for (const [name, lexicon] of Object.entries(LEXICONS)) {
+      for (const term of [...lexicon.zh, ...lexicon.en]) {
+        expect(() => new RegExp(term)).not.toThrow();
+        expect({ name, term, groups: (new RegExp(`${term}|`).exec('') as RegExpExecArray).length - 1 }).toEqual({ name, term, groups: 0 });
+      }
+    }
+    const plain = LEXICONS.threat.zh.filter((t) => /^[\u4e00-\u9fff]+$/.test(t));
+    expect(plain.length).toBeGreaterThan(20);
+    for (const t of plain) expect(detect(`我要${t}`).threat.length + detect(`我要${t}`).many.length + detect(`我要${t}`).anger.length).toBeGreaterThan(0);
+  });
+});
+
+describe('amounts near digits', () => {
+  it('when amounts are read only from the positions where they can start, then the matches are those of matchAll', () => {
+    const pool = ['0', '1', '5', '12', '3.5', ',000', ' ', '{', '$', '¥', '€', 'nt$', 'us$', 'rmb', 'usd', 'hkd', '万', '千', '元', '块', '多', '几', '三', '十', '两', '人民币', 'dollars', 'k', 'million', '公里', 'abc'];
+    let s = 3;
     const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    return Array.from({ length: count }, () => {
+    const { AMOUNT_RE, AMOUNT_DIGIT_REACH, CN_NUMERAL_G } = amountInternals;
+    for (let k = 0; k < 20_000; k++) {
       let t = '';
       const len = 1 + Math.floor(rnd() * 8);
-      for (let i = 0; i < len; i++) t += (pieces[Math.floor(rnd() * pieces.length)] as string) + (glue[Math.floor(rnd() * glue.length)] as string);
-      return t;
-    });
-  };
-  const words = (lex: readonly string[]) => lex.flatMap((t) => t.replace(/\(\?<?[!=:]|[()?*+\\|[\]{}^$]/g, ' ').split(/\s+/)).filter((w) => w.length > 0);
-  const lexicons = [HARM, MEDICAL, HAZARD, MANY_AFFECTED, THREAT, ANGER, ABUSE, SELF_HARM, VULNERABLE, DRIVING, LEGAL_LOSS];
-
-  it('when English text is scanned through the trie of term beginnings, then it finds what a global scan of the lexicons finds', () => {
-    for (const t of texts(words(lexicons.flatMap((l) => l.en)), [' ', '', '.', ',', '4', "'", ' the ', ' no one was ', ' could have been '], 20_000, 7)) {
-      expect(rulesInternals.englishMatches(t, true)).toEqual(rulesInternals.englishMatches(t, false));
+      for (let i = 0; i < len; i++) t += pool[Math.floor(rnd() * pool.length)];
+      const near = matchesNearDigits(AMOUNT_RE, t, AMOUNT_DIGIT_REACH, CN_NUMERAL_G).map((m) => `${m[0]}@${m.index}`);
+      expect(near).toEqual([...t.matchAll(new RegExp(AMOUNT_RE.source, 'g'))].map((m) => `${m[0]}@${m.index}`));
     }
-  });
-
-  it('when Chinese text is scanned through the two-character index, then it finds what the one-character index finds', () => {
-    for (const t of texts(words(lexicons.flatMap((l) => l.zh)), ['', '，', '了', '的', '没有', '差一点就', '不', '1', 'a'], 20_000, 11)) {
-      expect(rulesInternals.chineseMatches(t, true)).toEqual(rulesInternals.chineseMatches(t, false));
-    }
-  });
-
-  it('when amounts are scanned from the positions where they can start, then the matches are those of matchAll', () => {
-    const pool = ['0', '1', '5', '12', '3.5', ',000', ' ', '{', '$', '¥', '€', 'nt$', 'us$', 'rmb', 'usd', 'hkd', '万', '千', '元', '块', '多', '几', '三', '十', '两', '人民币', 'dollars', 'k', 'million', '公里', 'abc'];
-    for (const t of texts(pool, [''], 20_000, 3)) expect(rulesInternals.amountMatches(t, true)).toEqual(rulesInternals.amountMatches(t, false));
-  });
-
-  it('when a term begins with alternatives or optional parts, then all its literal beginnings are listed', () => {
-    expect(rulesInternals.literalPrefixes('(?:he|she) (?:\\w+ )?died').sort()).toEqual(['he ', 'he died', 'she ', 'she died']);
-    expect(rulesInternals.literalPrefixes('explod\\w*')).toEqual(['explod']);
-    expect(rulesInternals.literalPrefixes('(?<!eyes )hurt(?! my)')).toEqual(['hurt']);
-    expect(rulesInternals.literalPrefixes('(?:emergency )?surgery').sort()).toEqual(['emergency surgery', 'surgery']);
-    expect(rulesInternals.EN_STARTS.any).toBe(false);
   });
 });

@@ -7,6 +7,13 @@ import { datasetHash } from '../../../src/nlp/dataset';
 import { ModelFileError, writeModelFile } from '../../../src/nlp/model-file';
 import { CONFIRMATION_THRESHOLD, loadModel, needsConfirmation, TrainedClassifier } from '../../../src/nlp/trained-classifier';
 import { trainModel, type TrainingResult } from '../../../src/nlp/training';
+import { FeatureSpace } from '../../../src/nlp/features';
+import { decodeFloat32, dequantizeWeights } from '../../../src/nlp/model-file';
+import { softmaxInPlace, softmaxLogits } from '../../../src/nlp/models/softmax';
+import { analyzeText } from '../../../src/nlp/pipeline';
+import { detect, signalTokens } from '../../../src/nlp/rules/detect';
+import { prepareText } from '../../../src/nlp/text/normalize';
+import { Tokenizer } from '../../../src/nlp/text/tokenizer';
 import { tinyExamples } from './fixtures';
 
 describe('TrainedClassifier', () => {
@@ -103,12 +110,38 @@ describe('TrainedClassifier', () => {
   });
 });
 
-describe('the shipped default model', () => {
-  it('when loaded, then it classifies Chinese and English complaints and flags risk', () => {
-    const c = loadModel();
-    expect(c.classify('你们卖的电暖器起火了，把我家窗帘烧了').category).toBe('safety');
-    expect(c.classify('你们卖的电暖器起火了，把我家窗帘烧了').severity).toBe('major');
-    expect(c.classify('I was charged twice for the same order').category).toBe('billing');
-    expect(c.classify('你们这些骗子，气死我了，退款到现在还没到').highRisk).toBe(true);
+describe('TrainedClassifier against the reference computation', () => {
+  const model = trainModel(tinyExamples(), { folds: 3 }).model;
+  const classifier = new TrainedClassifier(model);
+  const dim = model.vocabulary.length;
+  const space = new FeatureSpace(model.vocabulary, decodeFloat32(model.idf, dim));
+  const tokenizer = new Tokenizer(model.tokenizer, model.lexicon);
+  const head = (h: { labels: string[]; bias: number[]; scales: number[]; weights: string; temperature: number }) => ({
+    classes: h.labels.length,
+    dim,
+    weights: dequantizeWeights(h as Parameters<typeof dequantizeWeights>[0], dim),
+    bias: Float64Array.from(h.bias),
+  });
+
+  it('when texts are classified, then the probabilities are exactly those of string tokens, FeatureSpace and softmaxLogits per head', () => {
+    const texts = [...tinyExamples().map((e) => e.text), 'The heater caught fire near my toddler', '網路斷線三天 refund ¥3,500', '退款退款 slow slow'];
+    for (const t of texts) {
+      const p = classifier.predict(t);
+      const x = space.vectorize(analyzeText(t, tokenizer).tokens);
+      expect(p.categories.length).toBeGreaterThan(0);
+      const pc = softmaxInPlace(softmaxLogits(head(model.category), x), model.category.temperature);
+      for (const c of p.categories) expect(c.probability).toBe(pc[model.category.labels.indexOf(c.label)]);
+      if (model.severity) {
+        const ps = softmaxInPlace(softmaxLogits(head(model.severity), x), model.severity.temperature);
+        for (const s of p.severities) expect(s.probability).toBe(ps[model.severity.labels.indexOf(s.label)]);
+      }
+    }
+  });
+
+  it('when the model uses signals, then the analysis appends the signal tokens of the findings', () => {
+    const text = 'The heater caught fire near my toddler while driving on the highway, the brakes failed';
+    const p = prepareText(text);
+    const tokens = analyzeText(text, new Tokenizer({ ...model.tokenizer, signals: true }, model.lexicon)).tokens;
+    for (const s of signalTokens(detect(p.normalized, p.traditional))) expect(tokens).toContain(s);
   });
 });
