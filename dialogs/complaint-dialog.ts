@@ -5,7 +5,7 @@
  * after the ticket is saved hears its number, category and promised times.
  */
 import crypto from 'node:crypto';
-import { TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { clearField, isFilled, newDraft, type ComplaintDraft } from './complaint-draft';
 import { extractSlots, findWhen, parseAmount, parseContact, parseRemedy, type ExtractedSlots } from './extract/slots';
@@ -32,6 +32,9 @@ const REMEDY_PROMPT = 'remedyPrompt';
 const EVIDENCE_PROMPT = 'evidencePrompt';
 const CONFIRM_PROMPT = 'confirmPrompt';
 const FIELD_PROMPT = 'fieldPrompt';
+
+/** Set on a turn whose files were already taken as evidence. */
+const FILES_TAKEN = Symbol('complaint.filesTaken');
 
 /** After this many failed answers to one question the bot hands over to a person. */
 export const MAX_ATTEMPTS = 3;
@@ -206,7 +209,7 @@ export class ComplaintDialog extends InterruptibleDialog {
 
   private async confirmStep(step: Step): Promise<DialogTurnResult> {
     const d = step.options.draft;
-    const attachments = step.context.activity.attachments;
+    const attachments = step.context.turnState.get(FILES_TAKEN) ? undefined : step.context.activity.attachments;
     if (step.result !== undefined || attachments?.length) {
       if (attachments?.length) await this.addEvidence(step.context, d, attachments);
       else if (!d.evidence.length) d.skipped.push('evidence');
@@ -220,7 +223,7 @@ export class ComplaintDialog extends InterruptibleDialog {
 
   private async decideStep(step: Step): Promise<DialogTurnResult> {
     const d = step.options.draft;
-    const attachments = step.context.activity.attachments;
+    const attachments = step.context.turnState.get(FILES_TAKEN) ? undefined : step.context.activity.attachments;
     if (attachments?.length) {
       // Files sent at the summary are added to it, and the summary shown again.
       await this.addEvidence(step.context, d, attachments);
@@ -324,6 +327,22 @@ export class ComplaintDialog extends InterruptibleDialog {
   }
 
   // ---- interruptions ------------------------------------------------------------------------------
+
+  /** Files sent while another question is open are kept as evidence (nothing the customer sends is dropped). */
+  override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const files = (innerDc.context.activity.attachments ?? []).filter((a) => typeof a.contentUrl === 'string');
+    const active = innerDc.activeDialog?.id;
+    const draft = this.draftOf(innerDc);
+    if (files.length && draft && active !== EVIDENCE_PROMPT && active !== CONFIRM_PROMPT) {
+      await this.addEvidence(innerDc.context, draft, files);
+      innerDc.context.turnState.set(FILES_TAKEN, true);
+      if (!innerDc.context.activity.text?.trim()) {
+        await innerDc.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      }
+    }
+    return super.onContinueDialog(innerDc);
+  }
 
   protected override async applyCorrection(innerDc: DialogContext, text: string): Promise<boolean> {
     if (!isCorrection(text)) return false;

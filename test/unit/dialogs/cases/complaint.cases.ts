@@ -98,6 +98,21 @@ export const complaintCases: DialogCase[] = [
     expectedStatus: 'complete',
   },
   {
+    name: 'a photo sent while another question is open is kept, and the question asked again',
+    steps: [
+      ['昨天买的电热水壶第一次用就漏电了', ['怎么称呼']],
+      [{ type: 'message', text: '', attachments: [{ name: 'burn.png', contentType: 'image/png', contentUrl: PNG }] }, ['已保存 1 个文件', '怎么称呼']],
+      ['张三', ['怎么联系您']],
+      ['13812345678', ['哪个订单']],
+      ['跳过', ['多少钱']],
+      ['跳过', ['怎么处理']],
+      ['退款', ['请核对', 'burn.png'], ['照片、小票']],
+      ['提交', ['工单号：2026000001']],
+    ],
+    expectedStatus: 'complete',
+    expectedDesk: (desk) => expect(desk.tickets[0]!.draft.evidence.map((e) => e.name)).toEqual(['burn.png']),
+  },
+  {
     name: 'corrections: a correction mid-way and an edit of one field at the summary',
     steps: [
       ['我叫张三，手机13812345678，昨天在京东买的电热水壶漏电，299元，订单号 2026112012345678，要求退款', ['照片']],
