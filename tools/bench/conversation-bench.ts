@@ -12,9 +12,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const SECRET = 'bench-directline-secret-0123456789';
+export const HEAP_CAP_FLAGS = '--max-old-space-size=160';
 
 export interface ConversationBenchResult {
   variant: 'database' | 'memory';
+  /** Node flags of the service process ('' = defaults). */
+  flags: string;
   conversations: number;
   turns: number;
   failed: number;
@@ -60,11 +63,12 @@ function rssMb(pid: number): number {
   }
 }
 
-async function startChild(uri: string, db: string, memory: boolean): Promise<{ child: ChildProcess; url: string }> {
+async function startChild(uri: string, db: string, memory: boolean, flags = ''): Promise<{ child: ChildProcess; url: string }> {
   // The compiled service (as `npm start` runs it), so its memory is not the TypeScript loader's.
   const script = path.join(__dirname, '..', '..', 'dist', 'tools', 'bench', 'conversation-server.js');
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [script, ...(memory ? ['--memory-state'] : [])], {
+  const nodeFlags = flags.split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, script, ...(memory ? ['--memory-state'] : [])], {
     env: { ...process.env, MONGODB_URI: uri, MONGODB_DB: db, DIRECTLINE_SECRET: SECRET, DIRECTLINE_RATE_LIMIT: '10000', DOTENV_CONFIG_QUIET: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -130,11 +134,17 @@ export async function idleRssMb(uri: string): Promise<number> {
 export async function benchConversations(uri: string, options: { conversations: number }): Promise<ConversationBenchResult[]> {
   const results: ConversationBenchResult[] = [];
   // Database, memory, database again: the ratio is taken against both database runs (cold and warm
-  // embedded database), so the order of the runs does not decide the result.
-  const order: Array<'database' | 'memory'> = ['database', 'memory', 'database'];
-  for (const [k, variant] of order.entries()) {
+  // embedded database), so the order of the runs does not decide the result. A last database run caps
+  // V8's old space, to show how much of the peak RSS is live data and how much lazy heap growth.
+  const order: Array<['database' | 'memory', string]> = [
+    ['database', ''],
+    ['memory', ''],
+    ['database', ''],
+    ['database', HEAP_CAP_FLAGS],
+  ];
+  for (const [k, [variant, flags]] of order.entries()) {
     const db = `bench_conv_${variant}_${k}_${crypto.randomBytes(3).toString('hex')}`;
-    const { child, url } = await startChild(uri, db, variant === 'memory');
+    const { child, url } = await startChild(uri, db, variant === 'memory', flags);
     let peak = rssMb(child.pid!);
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
     const latencies: number[] = [];
@@ -148,6 +158,7 @@ export async function benchConversations(uri: string, options: { conversations: 
     latencies.sort((a, b) => a - b);
     const r: ConversationBenchResult = {
       variant,
+      flags,
       conversations: options.conversations,
       turns: latencies.length,
       failed: outcomes.reduce((s, o) => s + o.failed, 0),
@@ -159,7 +170,7 @@ export async function benchConversations(uri: string, options: { conversations: 
       peakRssMb: peak,
       tickets: outcomes.filter((o) => o.ticket).length,
     };
-    console.log(`  ${variant}: ${r.turns} turns in ${seconds.toFixed(1)} s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB, tickets ${r.tickets}/${r.conversations}, failed ${r.failed}`);
+    console.log(`  ${variant}${flags ? ` (${flags})` : ''}: ${r.turns} turns in ${seconds.toFixed(1)} s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB, tickets ${r.tickets}/${r.conversations}, failed ${r.failed}`);
     results.push(r);
   }
   return results;
