@@ -217,7 +217,6 @@ export function directLineRouter(deps: DirectLineDeps): Router {
       const activity = userActivity(body, { id, channel: conversation.channel, userId, serviceUrl: baseUrl(req) });
       const stored = await store.append(id, activity);
       adapter.events.emit('appended', id);
-      res.locals.activityId = stored.activity.id;
       await turn(id, { ...stored.activity, attachments: forBot(stored.activity.attachments) });
       res.json({ id: stored.activity.id });
     }),

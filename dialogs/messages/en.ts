@@ -39,7 +39,6 @@ export const en: Messages = {
     confirm: 'Please choose "Submit" to send your complaint, "Edit" to change something, or "Cancel".',
   },
   skipHint: ' (type "skip" if you do not know)',
-  evidenceDone: 'Done',
   evidenceSaved: (count) => (count === 1 ? 'Got it: 1 file saved.' : `Got it: ${count} files saved.`),
   evidenceTooLarge: (name, maxMb) => `"${name}" is larger than ${maxMb} MB, so I could not keep it. Please send a smaller file.`,
   evidenceType: (name) => `I cannot accept "${name}": please send photos (JPEG, PNG, GIF, WebP), PDF or text files.`,
@@ -64,7 +63,6 @@ export const en: Messages = {
   whichField: 'What would you like to change?',
   updated: (field) => `Updated: ${field}.`,
 
-  saving: 'Submitting your complaint…',
   saveFailed: 'Sorry, I could not save your complaint just now. Nothing is lost: your answers are kept. Please choose "Submit" again in a moment.',
   filed: (f) =>
     [
@@ -79,7 +77,6 @@ export const en: Messages = {
   filedShort: (number) => `Your complaint is saved. Ticket number: ${number}.`,
   categoryQuestion: (options) => `To route it to the right team: is this about ${options.join(', or ')}?`,
   categoryAll: 'Which of these fits best?',
-  categoryThanks: (category, resolution) => `Thank you. Category: ${category}.${resolution ? ` We aim to resolve it by ${resolution}.` : ''}`,
 
   askTicketNumber: 'Which ticket? Please give the 10-digit ticket number (e.g. 2026000123).',
   askVerification: 'For your privacy: please give the last 4 digits of the phone number on the ticket, or the lookup code you received.',

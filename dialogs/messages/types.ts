@@ -39,7 +39,6 @@ export interface Messages {
   /** Said again when an answer does not fit. */
   retry: Record<'name' | 'contact' | 'when' | 'amount' | 'remedy' | 'description' | 'choice' | 'confirm', string>;
   skipHint: string;
-  evidenceDone: string;
   evidenceSaved: (count: number) => string;
   evidenceTooLarge: (name: string, maxMb: number) => string;
   evidenceType: (name: string) => string;
@@ -54,13 +53,11 @@ export interface Messages {
   whichField: string;
   updated: (field: string) => string;
 
-  saving: string;
   saveFailed: string;
   filed: (f: { number: string; category: string; firstContact: string | null; resolution: string | null; lookupCode: string | null }) => string;
   filedShort: (number: string) => string;
   categoryQuestion: (options: string[]) => string;
   categoryAll: string;
-  categoryThanks: (category: string, resolution: string | null) => string;
 
   askTicketNumber: string;
   askVerification: string;

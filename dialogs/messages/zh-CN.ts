@@ -39,7 +39,6 @@ export const zhCN: Messages = {
     confirm: '请选择“提交”发送投诉，“修改”更改内容，或“取消”。',
   },
   skipHint: '（不清楚可以回复“跳过”）',
-  evidenceDone: '完成',
   evidenceSaved: (count) => `收到，已保存 ${count} 个文件。`,
   evidenceTooLarge: (name, maxMb) => `“${name}”超过 ${maxMb} MB，无法保存。请发送小一些的文件。`,
   evidenceType: (name) => `无法接收“${name}”：请发送照片（JPEG、PNG、GIF、WebP）、PDF 或文本文件。`,
@@ -64,7 +63,6 @@ export const zhCN: Messages = {
   whichField: '您想修改哪一项？',
   updated: (field) => `已更新：${field}。`,
 
-  saving: '正在提交您的投诉……',
   saveFailed: '抱歉，暂时没能保存您的投诉。内容不会丢失，您的回答都已保留。请稍后再点一次“提交”。',
   filed: (f) =>
     [
@@ -79,7 +77,6 @@ export const zhCN: Messages = {
   filedShort: (number) => `您的投诉已保存，工单号：${number}。`,
   categoryQuestion: (options) => `为了转给对应的团队：请问这是关于${options.join('，还是')}的问题？`,
   categoryAll: '以下哪一类最符合？',
-  categoryThanks: (category, resolution) => `谢谢。类别：${category}。${resolution ? `我们争取在 ${resolution} 前处理完毕。` : ''}`,
 
   askTicketNumber: '请问是哪个工单？请提供 10 位工单号（例如 2026000123）。',
   askVerification: '为保护您的隐私：请提供工单上手机号的后 4 位，或您收到的查询码。',

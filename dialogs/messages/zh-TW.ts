@@ -40,7 +40,6 @@ export const zhTW: Messages = {
     confirm: '請選擇「提交」傳送投訴，「修改」更改內容，或「取消」。',
   },
   skipHint: '（不清楚可以回覆「跳過」）',
-  evidenceDone: '完成',
   evidenceSaved: (count) => `收到，已儲存 ${count} 個檔案。`,
   evidenceTooLarge: (name, maxMb) => `「${name}」超過 ${maxMb} MB，無法儲存。請傳送小一些的檔案。`,
   evidenceType: (name) => `無法接收「${name}」：請傳送照片（JPEG、PNG、GIF、WebP）、PDF 或文本檔案。`,
@@ -65,7 +64,6 @@ export const zhTW: Messages = {
   whichField: '您想修改哪一項？',
   updated: (field) => `已更新：${field}。`,
 
-  saving: '正在提交您的投訴……',
   saveFailed: '抱歉，暫時沒能儲存您的投訴。內容不會丟失，您的回答都已保留。請稍後再點一次「提交」。',
   filed: (f) =>
     [
@@ -80,7 +78,6 @@ export const zhTW: Messages = {
   filedShort: (number) => `您的投訴已儲存，工單號：${number}。`,
   categoryQuestion: (options) => `為了轉給對應的團隊：請問這是關於${options.join('，還是')}的問題？`,
   categoryAll: '以下哪一類最符合？',
-  categoryThanks: (category, resolution) => `謝謝。類別：${category}。${resolution ? `我們爭取在 ${resolution} 前處理完畢。` : ''}`,
 
   askTicketNumber: '請問是哪個工單？請提供 10 位工單號（例如 2026000123）。',
   askVerification: '為保護您的隱私：請提供工單上手機號的後 4 位，或您收到的查詢碼。',
