@@ -12,9 +12,10 @@ import { projectRoot } from '../../src/support/paths';
 import type { TokenSigner } from '../directline/tokens';
 import { newConversationId } from '../directline/tokens';
 
-const ASSETS = path.join(projectRoot(), 'channels', 'widget', 'assets');
-/** Where `npm run build` copies the Web Chat bundle (tools/copy-webchat.mjs). */
-export const WEBCHAT_BUILD_PATH = path.join(projectRoot(), 'dist', 'public', 'webchat', 'webchat.js');
+/** Next to this file, in the sources and in dist (the build copies them: tools/copy-webchat.mjs). */
+const ASSETS = path.join(__dirname, 'assets');
+/** Where `npm run build` copies the Web Chat bundle (dist/public/webchat), seen from dist/channels/widget. */
+export const WEBCHAT_BUILD_PATH = path.join(__dirname, '..', '..', 'public', 'webchat', 'webchat.js');
 
 export interface WidgetSettings {
   allowedOrigins: string[];

@@ -28,6 +28,8 @@ export interface ChangeDeps {
   observer?: ChangeObserver;
   /** Called after each committed change (wakes the effects that follow the feed). */
   onCommitted?: (entry: FeedEntry) => void;
+  /** Resolves once a filing this process is announcing is in the feed. */
+  filingAnnounced?: (number: string) => Promise<void>;
 }
 
 export interface TransitionInput {
@@ -261,6 +263,7 @@ export class ChangeTicket {
     const requestKey = requestKeyOf(request);
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = await this.get(number);
+      if (before.version === 1) await this.ensureAnnounced(before);
       // A retry of this very request that committed (its answer was lost) is answered as its success.
       if (await this.alreadyCommitted(before, requestKey, request.expectedVersion)) return before;
       const decision = decide(before, this.deps.clock.now());
@@ -280,6 +283,21 @@ export class ChangeTicket {
       if (result.winner?.requestKey === requestKey) return this.get(number);
     }
     throw new ConcurrentChangeError(number);
+  }
+
+  /**
+   * A ticket's changes follow its filing in the feed: the first change waits for the filing's
+   * announcement (in this process), or makes it (a filing whose writer died before announcing it).
+   */
+  private async ensureAnnounced(t: Ticket): Promise<void> {
+    await this.deps.filingAnnounced?.(t.number);
+    // Another instance may be announcing it this very moment: give it a moment before doing it too
+    // (doing it twice only costs a repeated feed entry, which consumers ignore).
+    for (const wait of [0, 10, 30, 100, 300, 1000]) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      if ((await this.deps.feed.lockHolder(t.number, 1)) !== null) return;
+    }
+    await this.deps.feed.announceFilings([t]);
   }
 
   /**

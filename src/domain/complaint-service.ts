@@ -64,16 +64,20 @@ export class ComplaintService {
           deps.logger.warn({ err, ticket: t.number }, 'change observer failed');
         }
       }
-      wake();
     };
-    this.filing = new FileComplaint({ ...deps, onCommitted: observeFilings }, options);
-    this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake() });
+    this.filing = new FileComplaint({ ...deps, onFiled: observeFilings, onCommitted: wake }, options);
+    this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
     this.lookups = new LookupTicket(deps);
     this.erasure = new EraseCustomer({ ...deps, changes: this.changes }, options.contactHashSecret);
   }
 
   file(raw: unknown, ctx: FileContext): Promise<FileResult> {
     return this.filing.file(raw, ctx);
+  }
+
+  /** Resolves once every filing answered so far has reached the change feed. */
+  settled(): Promise<void> {
+    return this.filing.settled();
   }
 
   /** Confidence was below the threshold and no person has decided the category yet. */

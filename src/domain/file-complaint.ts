@@ -2,9 +2,11 @@
  * Filing a complaint: validate, classify, number, save, announce. Reads as the story.
  *
  * Filings queue in a group commit: each flush numbers the whole batch with one ordered insert
- * (the commit point), then puts the new tickets into the change feed and remembers them as
- * their customers' latest, so throughput grows with load instead of paying every round trip
- * per complaint. The audit entry and the events follow from the feed (effects.ts).
+ * (the commit point) and answers; putting the new tickets into the change feed and remembering
+ * them as their customers' latest follow while the next batch is numbered (a few batches at most
+ * are in flight), so throughput grows with load instead of paying every round trip per complaint.
+ * The audit entry and the events follow from the feed (effects.ts); a filing whose process died
+ * before it reached the feed is announced by the filing repair.
  *
  * An Idempotency-Key gives at most one ticket, ever: the database refuses a second ticket with
  * the same key (unique index), and a repeat finds the first one by number.
@@ -29,7 +31,9 @@ export interface FilingDeps {
   sla: SlaPlanner;
   clock: Clock;
   logger: CoreLogger;
-  /** Called after each batch is committed (wakes the effects that follow the feed). */
+  /** Called as soon as a batch is committed (metrics). Must not throw. */
+  onFiled?: (tickets: Ticket[]) => void;
+  /** Called once a batch is in the change feed (wakes the effects that follow it). */
   onCommitted?: (tickets: Ticket[]) => void;
 }
 
@@ -78,9 +82,16 @@ interface PreparedFiling {
 const LOOKUP_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const IDEMPOTENCY_KEY = /^[\w.:-]{8,128}$/;
 const EFFECT_RETRIES = [100, 400, 1600];
+/** Batches whose announcement may still be under way while the next ones are numbered. */
+const ANNOUNCING_MAX = 4;
 
 export class FileComplaint {
   private readonly queue: GroupCommitQueue<PreparedFiling, Ticket>;
+  private readonly announcing = new Set<Promise<void>>();
+  /** Numbers whose announcement is under way in this process. */
+  private readonly announcingNumbers = new Map<string, Promise<void>>();
+  /** Latest tickets per customer and category that are being remembered right now (read before the store). */
+  private readonly remembering = new Map<string, { number: string; at: Date }>();
 
   constructor(
     private readonly deps: FilingDeps,
@@ -157,7 +168,7 @@ export class FileComplaint {
     const customerKey = customerKeyOf(input.customer, this.options.contactHashSecret);
     // The repeat lookup happens before the filing joins the group commit, so it overlaps with
     // the writes of the batch in flight instead of adding a read phase to every flush.
-    const last = customerKey ? await this.deps.tickets.lastTicketOf(customerKey, category) : null;
+    const last = customerKey ? (this.remembering.get(`${customerKey}:${category}`) ?? (await this.deps.tickets.lastTicketOf(customerKey, category))) : null;
     const ticket = await this.queue.push({ input, ctx, now, text, classification, category, customerKey, last, lookupCodeHash: hashLookupCode(lookupCode) });
     return { ticket, lookupCode, replayed: false, needsCategoryConfirmation: this.needsConfirmation(ticket) };
   }
@@ -212,13 +223,33 @@ export class FileComplaint {
         t.customer.key ? [{ customerKey: t.customer.key, category: t.category, number: t.number, at: t.createdAt, known: known.get(t.number) ?? true }] : [],
       );
       // Committed already: these are effects. If they still fail, the filing repair finishes them.
-      await Promise.all([
+      // Until the latest-ticket records are stored, this process answers repeat checks from memory.
+      for (const r of recent) this.remembering.set(`${r.customerKey}:${r.category}`, { number: r.number, at: r.at });
+      const effects = Promise.all([
         this.withRetry('announce filings', () => this.deps.feed.announceFilings(filed)),
         this.withRetry('remember customers', () => this.deps.tickets.rememberCustomerTickets(recent)),
-      ]);
-      this.deps.onCommitted?.(filed);
+      ]).then(() => this.deps.onCommitted?.(filed));
+      this.deps.onFiled?.(filed);
+      this.announcing.add(effects);
+      for (const t of filed) this.announcingNumbers.set(t.number, effects);
+      void effects.finally(() => {
+        this.announcing.delete(effects);
+        for (const r of recent) if (this.remembering.get(`${r.customerKey}:${r.category}`)?.number === r.number) this.remembering.delete(`${r.customerKey}:${r.category}`);
+        for (const t of filed) if (this.announcingNumbers.get(t.number) === effects) this.announcingNumbers.delete(t.number);
+      });
+      while (this.announcing.size >= ANNOUNCING_MAX) await Promise.race(this.announcing);
     }
     return outcomes;
+  }
+
+  /** Resolves once this ticket's filing is in the change feed, if this process is announcing it. */
+  async announced(number: string): Promise<void> {
+    await this.announcingNumbers.get(number);
+  }
+
+  /** Resolves once every filing answered so far is in the change feed (or its effects gave up). */
+  async settled(): Promise<void> {
+    while (this.announcing.size) await Promise.all([...this.announcing]);
   }
 
   private buildTicket(f: PreparedFiling, number: string, seq: number, recurrenceOf: string | null): Ticket {

@@ -103,10 +103,15 @@ export interface TicketRepository {
  * cursor, so nothing committed is ever missed, however late.
  */
 export interface ChangeFeed {
-  /** Committed entries after `after` (entries of lost races and repeats skipped); `cursor` is where to go on. */
-  read(after: number, limit: number): Promise<{ entries: FeedEntry[]; cursor: number }>;
+  /**
+   * Committed entries after `after`, from at most `limit` feed documents (entries of lost races
+   * skipped); `cursor` is where to go on, `docs` how many documents were read (fewer than `limit`: the end).
+   */
+  read(after: number, limit: number): Promise<{ entries: FeedEntry[]; cursor: number; docs: number }>;
   /** The committed entry of one version of a ticket (version 1 is the filing). */
   entryOf(number: string, version: number): Promise<FeedEntry | null>;
+  /** Which feed document holds the committed version (null: not committed, or the filing not announced yet). */
+  lockHolder(number: string, version: number): Promise<number | null>;
   /** Put just-committed filings into the feed (after the numbered insert). */
   announceFilings(tickets: Ticket[]): Promise<void>;
   /** Filings of `year` after `afterSeq` that are not in the feed yet, oldest first (crash repair). */

@@ -77,7 +77,7 @@ export class FeedWorker {
   /** Wake the handlers soon (commits made while a run is going on are picked up by one more run). */
   kick(): void {
     if (this.stopped || this.kickTimer) return;
-    const delay = this.options.kickDelayMs ?? 20;
+    const delay = this.options.kickDelayMs ?? 50;
     this.kickTimer = setTimeout(() => {
       this.kickTimer = null;
       this.runSoon();
@@ -130,12 +130,13 @@ export class FeedWorker {
       let from = this.cursor ?? (await this.cursors.get(this.name));
       this.cursor = from;
       while (!this.stopped || leased) {
-        const { entries, cursor } = await this.feed.read(from, this.batch);
+        const { entries, cursor, docs } = await this.feed.read(from, this.batch);
         if (cursor === from) break;
         if (entries.length) for (const h of this.handlers) await h.handle(entries);
         from = this.cursor = cursor;
         moved = true;
         this.failures = 0;
+        if (docs < this.batch) break; // the end of the feed for now
       }
     } catch (err) {
       this.failures++;

@@ -11,7 +11,7 @@
 import path from 'node:path';
 import type { CategoryCandidate, Classification, ClassificationContext, Classifier } from '../domain/classification';
 import { type Category, isCategory, isSeverity, type Severity } from '../domain/taxonomy';
-import { projectRoot } from '../support/paths';
+import { shippedAsset } from '../support/paths';
 import { FeatureSpace, type SparseVector, Vectorizer } from './features';
 import { type LinearHead, decodeFloat32, dequantizeWeights, type ModelFile, type ModelHead, readModelFile } from './model-file';
 import type { Priority } from './decision';
@@ -38,7 +38,7 @@ export function needsConfirmation(c: Pick<Classification, 'confidence'>, thresho
 
 /** The shipped default model directory (`nlp-models/default`). */
 export function defaultModelDir(): string {
-  return path.join(projectRoot(), 'nlp-models', 'default');
+  return shippedAsset(path.join('nlp-models', 'default'));
 }
 
 interface RuntimeLinear {

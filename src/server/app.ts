@@ -129,7 +129,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.warn('AUDIT_SECRET is not set: audit hashes are plain SHA-256, so whoever can write to the database can rebuild the chain');
   }
   const repair = core.repairFilings;
-  const effects = { worker, drain: () => worker.drain(), repairFilings: repair };
+  const effects = {
+    worker,
+    drain: async () => {
+      await complaints.settled();
+      await worker.drain();
+    },
+    repairFilings: repair,
+  };
   const jobs = { repairFilings: async () => {}, retention: async () => {} };
 
   const customerEdges = createCustomerEdges({ config, logger, conn, complaints, taxonomy, clock }, options.customerEdges);
@@ -204,6 +211,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }, config.SHUTDOWN_TIMEOUT_MS);
       await closed;
       clearTimeout(timer);
+      await complaints.settled();
       await worker.stop();
       await database.close();
       logger.info('stopped');

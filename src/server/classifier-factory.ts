@@ -5,7 +5,7 @@ import type { Config } from '../config/schema';
 import type { Classifier } from '../domain/classification';
 import { KeywordBaselineClassifier } from '../nlp/keyword-baseline-classifier';
 import { loadModel } from '../nlp/trained-classifier';
-import { projectRoot } from '../support/paths';
+import { shippedAsset } from '../support/paths';
 
 export class ClassifierUnavailableError extends Error {
   override readonly name = 'ClassifierUnavailableError';
@@ -16,7 +16,8 @@ export function loadClassifier(config: Config, logger: Logger): Classifier {
     logger.info('CLASSIFIER=keyword: using the simple keyword baseline, not the trained model');
     return new KeywordBaselineClassifier();
   }
-  const dir = path.resolve(projectRoot(), config.CLASSIFIER_MODEL_DIR);
+  // Relative paths are the project's (or, for the shipped default, the deployed code's).
+  const dir = path.isAbsolute(config.CLASSIFIER_MODEL_DIR) ? config.CLASSIFIER_MODEL_DIR : shippedAsset(config.CLASSIFIER_MODEL_DIR);
   const started = Date.now();
   try {
     const classifier = loadModel(dir);

@@ -21,29 +21,17 @@
  * by the filing repair, so after a crash a filing may appear twice in the feed: every consumer
  * is idempotent by `<number>:<version>` (it must be anyway — the feed is read at least once).
  */
-import type { Connection, Model } from 'mongoose';
+import mongoose, { type Connection, type Model } from 'mongoose';
 import type { ChangeFeed, CursorStore, FeedEntry } from '../domain/ports';
-import type { EventType } from '../domain/events';
-import { EVENTS } from '../domain/events';
-import type { Actor, Ticket, TicketRecord } from '../domain/ticket';
-import { formatTicketNumber } from '../domain/ticket';
+import { EVENTS, type EventType } from '../domain/events';
+import { formatTicketNumber, type Ticket } from '../domain/ticket';
 import { isDuplicateKey, translateStoreError } from './mongo-errors';
 import { supportModels } from './models/support-models';
 import { SequenceLog, type SequencedDoc } from './sequence-log';
 import { docToTicket, type TicketSealer } from './ticket-documents';
 
-/** One filing or change as the feed stores it. */
-export interface FeedDocEntry {
-  kind: 'filing' | 'change';
-  number: string;
-  version: number;
-  at: Date;
-  after: TicketRecord;
-  events: EventType[];
-  actor: Actor;
-  action: string;
-  requestKey: string | null;
-}
+/** One filing or change as the feed stores it (its position is the document's). */
+export type FeedDocEntry = Omit<FeedEntry, 'seq'>;
 
 export interface FeedDoc {
   kind: 'filings' | 'change';
@@ -54,6 +42,66 @@ export interface FeedDoc {
 
 type StoredDoc = FeedDoc & SequencedDoc;
 
+/**
+ * How a feed document is stored: its entries as one BSON blob. FerretDB spends most of a write or a
+ * read on converting nested documents (measured: 10.8 ms to insert a batch of 8 ticket records as
+ * documents, 2.3 ms as one blob; 11.7 vs 4.6 ms to read), and nothing ever queries inside an entry.
+ */
+const { BSON, Binary } = mongoose.mongo;
+
+export interface StoredFeedDoc {
+  kind: FeedDoc['kind'];
+  won?: boolean;
+  body: InstanceType<typeof Binary>;
+}
+
+export function encodeFeedDoc(d: FeedDoc): StoredFeedDoc {
+  return { kind: d.kind, ...(d.won !== undefined ? { won: d.won } : {}), body: new Binary(BSON.serialize({ entries: d.entries })) };
+}
+
+export function decodeFeedDoc(s: StoredFeedDoc & SequencedDoc): StoredDoc {
+  const { entries } = BSON.deserialize(s.body.buffer) as { entries: FeedDocEntry[] };
+  return { _id: s._id, seq: s.seq, w: s.w, kind: s.kind, ...(s.won !== undefined ? { won: s.won } : {}), entries };
+}
+
+/** The feed's sequence with documents encoded on the way in and decoded on the way out. */
+export class FeedLog {
+  readonly seq: SequenceLog<StoredFeedDoc>;
+
+  constructor(model: Model<Record<string, unknown>>, options: { maxPending?: number; overloaded?: () => Error } = {}) {
+    this.seq = new SequenceLog<StoredFeedDoc>(model, options);
+  }
+
+  append(docs: FeedDoc[]): Promise<number[]> {
+    return this.seq.append(docs.map(encodeFeedDoc));
+  }
+
+  async readAfter(after: number, limit: number): Promise<StoredDoc[]> {
+    return (await this.seq.readAfter(after, limit)).map(decodeFeedDoc);
+  }
+
+  async get(seq: number): Promise<StoredDoc | null> {
+    const d = await this.seq.get(seq);
+    return d ? decodeFeedDoc(d) : null;
+  }
+
+  mark(seq: number, fields: { won: boolean }): Promise<void> {
+    return this.seq.mark(seq, fields);
+  }
+
+  last(): Promise<number> {
+    return this.seq.last();
+  }
+
+  floor(): Promise<number> {
+    return this.seq.floor();
+  }
+
+  deleteBelow(below: number): Promise<number> {
+    return this.seq.deleteBelow(below);
+  }
+}
+
 export function lockId(number: string, version: number): string {
   return `${number}:${version}`;
 }
@@ -63,7 +111,7 @@ export function filingEvents(t: { flags: { highRisk: boolean } }): EventType[] {
 }
 
 export class MongoChangeFeed implements ChangeFeed {
-  readonly log: SequenceLog<FeedDoc>;
+  readonly log: FeedLog;
   private readonly locks: Model<Record<string, unknown>>;
   private readonly tickets: Model<Record<string, unknown>>;
 
@@ -74,7 +122,7 @@ export class MongoChangeFeed implements ChangeFeed {
     options: { maxPending?: number; overloaded?: () => Error } = {},
   ) {
     const models = supportModels(conn);
-    this.log = new SequenceLog<FeedDoc>(models.ChangeFeed, options);
+    this.log = new FeedLog(models.ChangeFeed, options);
     this.locks = models.TicketEvent;
     this.tickets = tickets;
   }
@@ -126,12 +174,12 @@ export class MongoChangeFeed implements ChangeFeed {
     await this.log.mark(seq, { won }).catch(() => undefined);
   }
 
-  async read(after: number, limit: number): Promise<{ entries: FeedEntry[]; cursor: number }> {
+  async read(after: number, limit: number): Promise<{ entries: FeedEntry[]; cursor: number; docs: number }> {
     try {
       const docs = await this.log.readAfter(after, limit);
       const committed = await Promise.all(docs.map((d) => this.committed(d)));
       const entries = docs.flatMap((d, k) => (committed[k] ? d.entries.map((e) => toEntry(d.seq, e)) : []));
-      return { entries, cursor: docs.length ? docs[docs.length - 1]!.seq : after };
+      return { entries, cursor: docs.length ? docs[docs.length - 1]!.seq : after, docs: docs.length };
     } catch (err) {
       return translateStoreError(err);
     }

@@ -10,8 +10,8 @@
  */
 import type { Connection, Model } from 'mongoose';
 import { supportModels, type SupportModels } from './models/support-models';
-import { lockId, type FeedDoc } from './mongo-change-feed';
-import { SequenceLog, type SequencedDoc } from './sequence-log';
+import { FeedLog, lockId, type FeedDoc } from './mongo-change-feed';
+import type { SequencedDoc } from './sequence-log';
 import { translateStoreError } from './mongo-errors';
 
 export interface RetentionSettings {
@@ -31,11 +31,11 @@ const DAY = 86_400_000;
 
 export class MongoRetention {
   private readonly models: SupportModels;
-  private readonly feed: SequenceLog<FeedDoc>;
+  private readonly feed: FeedLog;
 
   constructor(conn: Connection) {
     this.models = supportModels(conn);
-    this.feed = new SequenceLog<FeedDoc>(this.models.ChangeFeed);
+    this.feed = new FeedLog(this.models.ChangeFeed);
   }
 
   async run(now: Date, s: RetentionSettings): Promise<RetentionResult> {

@@ -87,37 +87,28 @@ export class SequenceLog<D extends object> {
   async readAfter(after: number, limit: number): Promise<Array<D & SequencedDoc>> {
     const out: Array<D & SequencedDoc> = [];
     let next = after + 1;
-    let first = await this.get(next);
-    if (!first) {
-      // Nothing there: the end of the log, or retention removed it (then go on from the floor).
+    const take = async (ids: string[]): Promise<boolean> => {
+      const docs = await Promise.all(ids.map((id) => this.model.findOne({ _id: id }).lean<D & SequencedDoc>()));
+      for (const d of docs) {
+        if (!d) return false;
+        out.push(d);
+        next++;
+      }
+      return true;
+    };
+    const span = (n: number) => Array.from({ length: Math.min(n, limit - out.length) }, (_, i) => sequenceId(next + i));
+    // What this process appended itself is known to exist: read it all at once.
+    if (this.head !== null && this.head >= next && !(await take(span(this.head - next + 1)))) return out;
+    if (out.length === 0 && !(await take([sequenceId(next)]))) {
+      // Nothing there: the end of the log — or, for a reader far behind, retention removed it.
       const floor = await this.floor();
       if (floor <= next) return out;
       next = floor;
-      first = await this.get(next);
-      if (!first) return out;
+      if (!(await take([sequenceId(next)]))) return out;
     }
-    out.push(first);
-    next++;
-    // What this process appended itself is known to exist: read it all at once.
-    if (this.head !== null && this.head >= next) {
-      const known = Array.from({ length: Math.min(this.head - next + 1, limit - out.length) }, (_, i) => sequenceId(next + i));
-      const docs = await Promise.all(known.map((id) => this.model.findOne({ _id: id }).lean<D & SequencedDoc>()));
-      for (const d of docs) {
-        if (!d) return out;
-        out.push(d);
-        next++;
-      }
-    }
-    let width = 2;
-    while (out.length < limit) {
-      const ids = Array.from({ length: Math.min(width, limit - out.length) }, (_, i) => sequenceId(next + i));
-      const docs = await Promise.all(ids.map((id) => this.model.findOne({ _id: id }).lean<D & SequencedDoc>()));
-      for (const d of docs) {
-        if (!d) return out;
-        out.push(d);
-        next++;
-      }
-      width = Math.min(width * 2, 32);
+    // Beyond what this process knows: one probe, then wider while every probe hits.
+    for (let width = 1; out.length < limit; width = Math.min(width * 2, 32)) {
+      if (!(await take(span(width)))) return out;
     }
     return out;
   }

@@ -21,3 +21,15 @@ export function projectRoot(): string {
     dir = parent;
   }
 }
+
+/**
+ * A file or folder shipped with the code (calendars, the default model): under the project root
+ * when running from a checkout, else next to the compiled code (a deployment of `dist` alone,
+ * where the build copied it; see tools/copy-assets.mjs).
+ */
+export function shippedAsset(relative: string): string {
+  const inCheckout = path.join(projectRoot(), relative);
+  if (fs.existsSync(inCheckout)) return inCheckout;
+  // src/support/paths.ts → the project root; dist/src/support/paths.js → dist/
+  return path.join(path.resolve(__dirname, '..', '..'), relative);
+}

@@ -88,6 +88,7 @@ export async function benchFiling(
       const fileAll = async (base: number) => {
         const perSec = await timeIt(opts.count, concurrency, (i) => service.file(body(base + i), { actor: { kind: 'api', id: 'bench' } }));
         const started = process.hrtime.bigint();
+        await service.settled();
         await core.worker.drain();
         const drainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
         return opts.count / (opts.count / perSec + drainSeconds);
@@ -107,6 +108,7 @@ export async function benchFiling(
       // Warm up both paths, then measure.
       await timeIt(50, concurrency, (i) => Raw.insertOne(rawDoc(100000 + i)));
       await timeIt(50, concurrency, (i) => service.file(body(100000 + i), { actor: { kind: 'api', id: 'bench' } }));
+      await service.settled();
       await core.worker.drain();
       // Interleaved rounds: this machine is shared, so each ratio compares two runs made back to back.
       const raw: number[] = [];

@@ -33,7 +33,8 @@ const changeFeedSchema = new Schema(
     seq: { type: Number },
     w: { type: String },
     kind: { type: String, enum: ['filings', 'change'] },
-    entries: { type: Mixed },
+    /** The entries, BSON-encoded (see mongo-change-feed.ts). */
+    body: { type: Mixed },
     won: { type: Boolean },
   },
   { collection: 'change_feed', versionKey: false, minimize: false, strict: false },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ERASED_TEXT } from '../../../src/domain/ticket';
 import { MongoFeedbackStore } from '../../../src/store/mongo-feedback';
 import { testServerUri } from '../../support/db';
+import { dumpDatabase } from '../../support/dump';
 import { complaintBody, startTestServer, type TestServer } from '../../support/server';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -30,13 +31,8 @@ function auditVerify(dbName: string): Promise<{ code: number | null; stdout: str
   });
 }
 
-/** Every document of every collection, as text. */
-async function everything(s: TestServer): Promise<string> {
-  const conn = s.database.conn;
-  const names = (await conn.db!.listCollections().toArray()).map((c) => c.name);
-  const all = await Promise.all(names.map(async (n) => JSON.stringify(await conn.collection(n).find({}).toArray())));
-  return all.join('\n');
-}
+/** Every document of every collection, as text (change-feed bodies decoded). */
+const everything = (s: TestServer) => dumpDatabase(s.database.conn);
 
 describe('erasing one customer', () => {
   let s: TestServer;
