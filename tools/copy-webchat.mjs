@@ -1,18 +1,12 @@
-// Part of `npm run build`. Copies:
-// - the widget's own files (widget.js, the demo page) next to the compiled widget router, so that dist
-//   deployed alone works;
-// - Web Chat's self-contained browser bundle from the botframework-webchat devDependency into
-//   dist/public/webchat/, where the service serves it (GET /webchat/webchat.js), so a production install
-//   (`npm ci --omit=dev`) needs no Web Chat package.
+// Part of `npm run build` (after tools/copy-assets.mjs, which copies the widget's own files): copies
+// Web Chat's self-contained browser bundle from the botframework-webchat devDependency into
+// dist/public/webchat/, where the service serves it (GET /webchat/webchat.js), so a production install
+// (`npm ci --omit=dev`) needs no Web Chat package.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-const widgetAssets = path.join(root, 'dist', 'channels', 'widget', 'assets');
-fs.rmSync(widgetAssets, { recursive: true, force: true });
-fs.cpSync(path.join(root, 'channels', 'widget', 'assets'), widgetAssets, { recursive: true });
 
 const target = path.join(root, 'dist', 'public', 'webchat');
 // The package's "exports" do not expose dist/, so the file is found by its path.

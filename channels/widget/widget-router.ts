@@ -46,14 +46,29 @@ function webChatBundle(): { path: string; etag: string } | null {
 
 export function widgetRouter(signer: () => Promise<TokenSigner>, settings: WidgetSettings): Router {
   const router = express.Router();
-  const widgetJs = fs.readFileSync(path.join(ASSETS, 'widget.js'));
-  const demo = fs.readFileSync(path.join(ASSETS, 'demo.html'), 'utf8');
+  // Read once, on first use: a deployment missing them still starts (and says what is missing).
+  let widgetJs: Buffer | null | undefined;
+  let demo: string | null | undefined;
+  const asset = (name: string): Buffer | null => {
+    try {
+      return fs.readFileSync(path.join(ASSETS, name));
+    } catch {
+      return null;
+    }
+  };
+  const missing = (res: Response, name: string) =>
+    res.status(404).type('text/plain').send(`The widget's ${name} is missing next to the service: run \`npm run build\` (it copies channels/widget/assets).`);
   const bundle = webChatBundle();
   let gzipped: Buffer | null = null;
 
   const crossOrigin = (res: Response) => res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
 
   router.get('/widget.js', (_req, res) => {
+    widgetJs ??= asset('widget.js');
+    if (!widgetJs) {
+      missing(res, 'widget.js');
+      return;
+    }
     crossOrigin(res);
     res.type('application/javascript; charset=utf-8').setHeader('Cache-Control', 'public, max-age=300');
     res.send(widgetJs);
@@ -82,6 +97,11 @@ export function widgetRouter(signer: () => Promise<TokenSigner>, settings: Widge
   });
 
   router.get('/', (req, res) => {
+    demo ??= asset('demo.html')?.toString('utf8') ?? null;
+    if (!demo) {
+      missing(res, 'demo page');
+      return;
+    }
     res.type('html').send(demo.replace('__ORIGIN__', `${req.protocol}://${req.get('host')}`));
   });
 
