@@ -34,6 +34,8 @@ import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-del
 import { MongoDeliveryStore } from '../store/mongo-deliveries';
 import { MongoMessageStore } from '../store/mongo-messages';
 import { createSlackEdge, slackConfigured, type SlackEdge, type SlackEdgeOptions } from '../../channels/slack';
+import { createCustomerEdges, type CustomerEdges, type CustomerEdgesOptions } from '../../channels/customer-edges';
+import type { CustomerChannel } from '../../channels/customer-channel';
 
 export interface ServerHandle {
   app: Express;
@@ -54,6 +56,9 @@ export interface ServerHandle {
   slack: SlackEdge | null;
   /** Delivery of agents' messages to customers on their channels. */
   customerDelivery: DeliveryWorker;
+  /** Where customers talk to the service (Bot Framework, Direct Line, widget) and how to reach them again. */
+  customerEdges: CustomerEdges;
+  customerChannels: CustomerChannel[];
   stop(): Promise<void>;
 }
 
@@ -63,6 +68,7 @@ export interface StartOptions {
   classifier?: Classifier;
   /** Interval of the filing repair (filings committed but not in the change feed after a crash); 0 disables. */
   sweepIntervalMs?: number;
+  customerEdges?: CustomerEdgesOptions;
   /** How often feed handlers look for changes committed by other instances (ms); 0: only when this process commits. */
   feedIntervalMs?: number;
   /** Last ticket sequence of a year (tests lower it to reach the cap). */
@@ -148,11 +154,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const jobs = { repairFilings: async () => {}, retention: async () => {} };
 
+  const customerEdges = createCustomerEdges({ config, logger, conn, complaints, taxonomy, clock }, options.customerEdges);
+
   // Deliveries that follow the feed: agents' messages to customers, and (when configured) Slack.
   const deliveries = new MongoDeliveryStore(conn);
   const messages = new MongoMessageStore(conn);
   const customerDelivery = new DeliveryWorker(
-    new CustomerDelivery({ channels: options.customerChannels ?? [], tickets: complaints, messages }),
+    new CustomerDelivery({ channels: options.customerChannels ?? customerEdges.channels, tickets: complaints, messages }),
     repository.feed,
     core.cursors,
     deliveries,
@@ -169,7 +177,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info('Slack is off: set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_CHANNEL to send tickets to agents in Slack (customers can complain all the same)');
   }
 
-  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, slack });
+
+  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, slack, customerEdges });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
   // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
@@ -177,6 +186,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (!connected) logger.warn({ db: database.displayUri }, 'database not reachable yet: serving 503 until it is');
 
   const server = http.createServer(app);
+  server.on('upgrade', (req, socket, head) => {
+    if (!customerEdges.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -235,6 +247,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (stopping ??= (async () => {
       await Promise.all([repairJob.stop(), retentionJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
+      await customerEdges.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => {
@@ -250,7 +263,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, metrics, slack, customerDelivery, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {
@@ -268,6 +281,8 @@ export function buildApp(deps: {
   taxonomy: Taxonomy;
   /** Mounted before anything parses bodies (Slack signs the raw body). */
   slack?: Pick<SlackEdge, 'mount'> | null;
+  /** Customer-facing routes (Bot Framework, Direct Line, widget), mounted before the 404 handler. */
+  customerEdges?: Pick<CustomerEdges, 'mount'>;
 }): Express {
   const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
@@ -305,6 +320,9 @@ export function buildApp(deps: {
   });
   for (const p of ['/healthz', '/readyz', '/metrics', '/api/openapi.json']) app.all(p, methodNotAllowed(['GET', 'HEAD']));
 
+  // Customer edges first: Bot Framework traffic comes from a few channel servers (an address limit would
+  // throttle every customer behind them); each edge has its own limits (JWT, per-conversation rate, token).
+  deps.customerEdges?.mount(app);
   // Per client address (behind TRUST_PROXY, the address the proxy saw); per instance.
   app.use(
     '/api',
