@@ -13,6 +13,7 @@ import { redactUri } from '../../src/logging/logger';
 import { benchFiling } from './filing-bench';
 import { benchSlackMarkdown } from './slack-bench';
 import { benchConversations, idleRssMb, type ConversationBenchResult } from './conversation-bench';
+import { benchWeChat, wechatMarkdown } from './wechat-bench';
 
 interface Section {
   title: string;
@@ -44,6 +45,11 @@ async function main(): Promise<void> {
       console.log(`conversation benchmark: ${conversations} concurrent Direct Line conversations against ${dbLabel}`);
       const idle = await idleRssMb(uri);
       sections.push({ title: 'Conversation turns (Direct Line, dialog state in the database vs in memory)', markdown: conversationMarkdown(await benchConversations(uri, { conversations }), idle) });
+    }
+    if (!only || only === 'wechat') {
+      const customers = Number(process.env.BENCH_WECHAT_CUSTOMERS ?? 100);
+      console.log(`wechat benchmark: ${customers} concurrent WeChat customers vs ${customers} Direct Line customers against ${dbLabel}`);
+      sections.push({ title: 'WeChat answers (vs Direct Line, same dialogs, same run)', markdown: wechatMarkdown(await benchWeChat(uri, { customers })) });
     }
     if (only && only !== 'filing') throw new SkipRest();
     console.log(`filing benchmark: ${count} filings per run against ${dbLabel}`);
