@@ -59,7 +59,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   TAXONOMY_FILE: { description: 'Optional JSON file renaming/describing categories and severities (zh, en)', example: './taxonomy.json' },
   CLASSIFIER: { description: 'model (trained model in CLASSIFIER_MODEL_DIR) or keyword (simple keyword baseline)' },
   CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
-  CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this (calibrated) confidence the customer is asked to pick the category; 0.6 asks about 1 in 9 (see nlp-models/EVAL.md)' },
+  CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this (calibrated) confidence the customer is asked to pick the category; 0.6 asks about 1 in 10 (see nlp-models/EVAL.md)' },
   RECURRENCE_WINDOW_DAYS: { description: 'A complaint by the same customer in the same category within this many days is a repeat' },
   LOOKUP_MAX_FAILURES: { description: 'Wrong verifications one client (IP) may send in 15 minutes before its lookups wait' },
   LOOKUP_LAST4_FREE_FAILURES: {
