@@ -22,7 +22,8 @@ import { MongoLease } from '../store/mongo-lease';
 import { MongoRetention } from '../store/mongo-retention';
 import { startPeriodic } from '../jobs/periodic';
 import type { ComplaintService } from '../domain/complaint-service';
-import { composeCore } from './compose-core';
+import { composeCore, type Core } from './compose-core';
+import type { AlertSink } from '../reports/ports';
 import { rateLimit } from 'express-rate-limit';
 import { errorMiddleware, HttpError, notFoundHandler } from './http-error';
 import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
@@ -43,7 +44,9 @@ export interface ServerHandle {
   /** The feed handlers (audit, projection, feedback) and the filing repair. */
   effects: { worker: FeedWorker; drain(): Promise<void>; repairFilings(graceMs?: number): Promise<number> };
   /** Run a background job now (tests, operators). */
-  jobs: { repairFilings(): Promise<void>; retention(): Promise<void> };
+  jobs: { repairFilings(): Promise<void>; retention(): Promise<void>; reports(): Promise<void> };
+  /** Reporting counters, their queries and spike alerts. */
+  reports: Core['reports'];
   metrics: Metrics;
   stop(): Promise<void>;
 }
@@ -60,6 +63,10 @@ export interface StartOptions {
   maxTicketSeq?: number;
   /** Interval of the retention job (ms); 0 disables the timer. Default RETENTION_INTERVAL_MINUTES. */
   retentionIntervalMs?: number;
+  /** Where spike alerts are told besides the log (tests; the Slack app adds the escalation channel itself). */
+  alertSinks?: AlertSink[];
+  /** Interval of the reporting upkeep (rebuild requests, alerts not told yet) (ms); 0 disables the timer. */
+  reportUpkeepIntervalMs?: number;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
@@ -92,6 +99,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   const conn = database.conn;
   const metrics = createMetrics();
+  // Where spike alerts go besides the log (the Slack app adds the escalation channel).
+  const alertSinks: AlertSink[] = [...(options.alertSinks ?? [])];
   const core = composeCore(
     conn,
     {
@@ -105,13 +114,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       writeQueueLimit: config.WRITE_QUEUE_LIMIT,
       feedIntervalMs: options.feedIntervalMs,
       maxTicketSeq: options.maxTicketSeq,
+      spike: { factor: config.SPIKE_FACTOR, minCount: config.SPIKE_MIN_COUNT, baselineDays: config.SPIKE_BASELINE_DAYS },
       onNumbersExhausted: (year) => {
         metrics.numbersExhausted.set({ year: String(year) }, 1);
         logger.error({ year }, 'ALERT: every ticket number of the year is used; filing is refused until an operator acts (see docs/operations.md)');
       },
     },
-    { classifier, sla, clock, logger, observer: metricsObserver(metrics) },
+    { classifier, sla, clock, logger, observer: metricsObserver(metrics), alertSinks },
   );
+  const { reports } = core;
   const { complaints, repository, worker } = core;
   if (!config.CONTACT_HASH_SECRET) {
     logger.warn('CONTACT_HASH_SECRET is not set: contacts and personal values are hashed with a built-in development key');
@@ -128,10 +139,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drain: async () => {
       await complaints.settled();
       await worker.drain();
+      await reports.worker.drain();
+      await reports.spikes.settled();
     },
     repairFilings: repair,
   };
-  const jobs = { repairFilings: async () => {}, retention: async () => {} };
+  const jobs = { repairFilings: async () => {}, retention: async () => {}, reports: async () => {} };
 
   const app = buildApp({ config, logger, metrics, complaints, database, taxonomy });
 
@@ -156,7 +169,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // Effects follow the change feed (and catch up on start); the filing repair covers filings
   // whose writer died before they reached the feed; retention trims the support collections.
-  void database.ready.then(() => worker.start());
+  void database.ready.then(() => {
+    worker.start();
+    reports.worker.start();
+  });
   const repairJob = startPeriodic(
     'filing repair',
     options.sweepIntervalMs ?? 60_000,
@@ -184,13 +200,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     new MongoLease(conn, 'retention', 10 * 60_000),
   );
+  // Reporting upkeep, on the instance that keeps the counters: counters built (first start, new
+  // format), a rebuild an operator asked for, spike alerts a sink could not be told yet.
+  const reportJob = startPeriodic(
+    'report upkeep',
+    options.reportUpkeepIntervalMs ?? 60_000,
+    async () => {
+      await database.ready;
+      await reports.counters.ensureReady();
+      const rebuilt = await reports.counters.serveRebuildRequest();
+      if (rebuilt) logger.info(rebuilt, 'report counters rebuilt on request');
+      await reports.spikes.retryPending();
+    },
+    logger,
+    reports.lease,
+  );
   jobs.repairFilings = () => repairJob.runNow();
   jobs.retention = () => retentionJob.runNow();
+  jobs.reports = () => reportJob.runNow();
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      await Promise.all([repairJob.stop(), retentionJob.stop()]);
+      await Promise.all([repairJob.stop(), retentionJob.stop(), reportJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -202,11 +234,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clearTimeout(timer);
       await complaints.settled();
       await worker.stop();
+      await reports.worker.stop();
+      await reports.spikes.settled();
       await database.close();
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, metrics, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, reports, metrics, stop };
 }
 
 function delay(ms: number): Promise<void> {
