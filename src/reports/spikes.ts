@@ -97,9 +97,10 @@ export class SpikeWatch {
     const category = new Map<string, number>();
     const product = new Map<string, number>();
     for (const d of days) {
-      for (const [k, n] of perCategory(docs.get(counterId(dayBucket(d), 'cube')))) category.set(k, (category.get(k) ?? 0) + n / baselineDays);
-      for (const [k, n] of perName(docs.get(counterId(dayBucket(d), 'product')))) product.set(k, (product.get(k) ?? 0) + n / baselineDays);
+      for (const [k, n] of perCategory(docs.get(counterId(dayBucket(d), 'cube')))) category.set(k, (category.get(k) ?? 0) + n);
+      for (const [k, n] of perName(docs.get(counterId(dayBucket(d), 'product')))) product.set(k, (product.get(k) ?? 0) + n);
     }
+    for (const m of [category, product]) for (const [k, sum] of m) m.set(k, sum / baselineDays);
     this.baseline = { day: today, category, product };
     this.raised.clear();
     return this.baseline;
