@@ -82,6 +82,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SPIKE_MIN_COUNT: { description: 'Spike alert: and at least this many in the day (no alert for 1 → 3)' },
   SPIKE_BASELINE_DAYS: { description: 'Spike alert: the baseline is the mean per day over this many days before' },
   REPORT_CURRENCY: { description: 'Currency of remedy amounts in reports (ISO 4217 code)' },
+  REPORT_LANGUAGE: { description: 'Language of reports, charts and the dashboard: zh-CN, zh-TW or en' },
   API_KEYS: {
     description: 'Keys of integrating systems as name:sha256-hex, comma-separated (npm run api-key -- --name hotline); required in production, unset in development leaves the API open',
     example: 'hotline:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8',
@@ -144,6 +145,7 @@ export const configSchema = z.object({
   SPIKE_MIN_COUNT: z.coerce.number({ message: 'must be a number' }).int().min(1, { message: 'must be at least 1' }).max(100_000).default(10),
   SPIKE_BASELINE_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1, { message: 'must be between 1 and 90' }).max(90, { message: 'must be between 1 and 90' }).default(28),
   REPORT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, { message: 'must be a three-letter currency code such as CNY' }).default('CNY'),
+  REPORT_LANGUAGE: z.enum(['zh-CN', 'zh-TW', 'en'], { message: 'must be zh-CN, zh-TW or en' }).default('zh-CN'),
   API_KEYS: z
     .string()
     .transform((v, ctx): ApiKeyEntry[] => {

@@ -47,6 +47,17 @@ export function parseBreakdown(v: unknown): Breakdown {
   throw new ReportFilterError(`unknown breakdown “${String(v)}”: one of ${BREAKDOWNS.join(', ')}.`);
 }
 
+export interface StatsRow {
+  group: string;
+  name?: string;
+  filed: number;
+  open: number;
+  resolved: number;
+  rejected: number;
+  /** Complaints that missed at least one deadline. */
+  late: number;
+}
+
 export interface GroupRow {
   dimension: Breakdown;
   group: string;
@@ -61,6 +72,8 @@ export interface Overview {
   filter: ReportFilter;
   kpis: KpiSet;
   breakdown: Record<CubeDimension, GroupRow[]>;
+  /** Complaints per category and severity (the distribution chart). */
+  matrix: Array<{ category: string; bySeverity: Record<string, number> }>;
   /** Per current owner, tickets filed in the period (name tables are not split by the filters). */
   agents: BriefRow[];
   /** Open tickets per owner now, whatever their filing date. */
@@ -112,6 +125,17 @@ export class ReportService {
     return nameRows(docs[table]).map((b) => ({ dimension: by, group: b.key, ...(b.name ? { name: b.name } : {}), brief: b }));
   }
 
+  /**
+   * The rows of `/complaints stats [period] [by …]`: filed, open, resolved, rejected and late per
+   * group (or `all`), largest first.
+   */
+  async stats(range: DayRange, by: Breakdown | null, filter: ReportFilter = {}): Promise<StatsRow[]> {
+    return (await this.breakdown(range, by, filter)).map((r) => {
+      const x = r.kpis ?? r.brief!;
+      return { group: r.group, ...(r.name ? { name: r.name } : {}), filed: x.filed, open: x.open, resolved: x.resolved, rejected: x.rejected, late: r.kpis ? r.kpis.late : r.brief!.late };
+    });
+  }
+
   /** Everything the dashboard shows for a period and filter. */
   async overview(range: DayRange, filter: ReportFilter = {}): Promise<Overview> {
     const days = daysOf(range);
@@ -135,6 +159,7 @@ export class ReportService {
         severity: cubeGroups(docs.cube, filter, 'severity'),
         channel: cubeGroups(docs.cube, filter, 'channel'),
       },
+      matrix: categoryBySeverity(docs.cube, filter),
       agents: nameRows(docs.agent),
       load: nameRows(load.agent)
         .filter((r) => r.open > 0)
@@ -196,6 +221,22 @@ function nameRows(docs: CounterDoc[]): BriefRow[] {
     .map(([key, c]) => briefOf(key, c, key === NO_AGENT ? undefined : names.get(key)))
     .filter((r) => r.filed > 0 || r.open > 0)
     .sort((a, b) => b.filed - a.filed || a.key.localeCompare(b.key));
+}
+
+export function categoryBySeverity(docs: CounterDoc[], filter: ReportFilter): Overview['matrix'] {
+  const m = new Map<string, Record<string, number>>();
+  for (const d of docs) {
+    for (const [key, counts] of Object.entries(d.rows)) {
+      if (!matches(key, filter) || !counts.n) continue;
+      const { category, severity } = parseCubeKey(key);
+      const row = m.get(category) ?? m.set(category, {}).get(category)!;
+      row[severity] = (row[severity] ?? 0) + counts.n;
+    }
+  }
+  const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  return [...m]
+    .map(([category, bySeverity]) => ({ category, bySeverity }))
+    .sort((a, b) => total(b.bySeverity) - total(a.bySeverity) || CATEGORIES.indexOf(a.category as Category) - CATEGORIES.indexOf(b.category as Category));
 }
 
 function trendPoint(c: Counts): { filed: number; resolved: number; open: number } {

@@ -24,6 +24,9 @@ import { startPeriodic } from '../jobs/periodic';
 import type { ComplaintService } from '../domain/complaint-service';
 import { composeCore, type Core } from './compose-core';
 import type { AlertSink } from '../reports/ports';
+import type { ReportService } from '../reports/report-service';
+import { DEV_DASHBOARD_SECRET } from '../reports/dashboard-link';
+import { dashboardRouter } from './routes/dashboard';
 import { rateLimit } from 'express-rate-limit';
 import { errorMiddleware, HttpError, notFoundHandler } from './http-error';
 import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
@@ -146,7 +149,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const jobs = { repairFilings: async () => {}, retention: async () => {}, reports: async () => {} };
 
-  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy });
+  const dashboardSecret = config.DASHBOARD_SECRET ?? DEV_DASHBOARD_SECRET;
+  if (!config.DASHBOARD_SECRET) logger.warn('DASHBOARD_SECRET is not set: dashboard links are signed with a built-in development key (allowed outside production only)');
+  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, reports: reports.service, dashboardSecret });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
   // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
@@ -256,6 +261,9 @@ export function buildApp(deps: {
   complaints: ComplaintService;
   database: Database;
   taxonomy: Taxonomy;
+  /** The supervisor dashboard (mounted when given). */
+  reports?: ReportService;
+  dashboardSecret?: string;
 }): Express {
   const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
@@ -306,6 +314,12 @@ export function buildApp(deps: {
   );
   // JSON only on the API routes (parsed in the router): Slack routes need the raw body for signatures.
   app.use('/api/complaints', complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT, bodyLimit: config.API_BODY_LIMIT }));
+  if (deps.reports) {
+    app.use(
+      '/dashboard',
+      dashboardRouter({ reports: deps.reports, taxonomy, secret: deps.dashboardSecret ?? DEV_DASHBOARD_SECRET, language: config.REPORT_LANGUAGE, currency: config.REPORT_CURRENCY, logger }),
+    );
+  }
   app.use('/api', notFoundHandler);
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

@@ -2,7 +2,13 @@
  * The KPIs of DESIGN §2 from the counters, against figures worked out by hand from the data set in
  * test/support/report-data.ts (ten November complaints, one October one, an injected clock).
  */
+import { parse } from 'csv-parse/sync';
+import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy-config';
+import { SEVERITY_COLORS, TREND_COLORS } from '../../../src/reports/charts';
+import { reportLabels } from '../../../src/reports/labels';
 import { parsePeriod } from '../../../src/reports/periods';
+import { buildQuarterlyReport, reportText } from '../../../src/reports/quarterly-report';
+import { countColor, decodePng } from '../../support/png';
 import { seedReportData, TestClock } from '../../support/report-data';
 import { startTestServer, type TestServer } from '../../support/server';
 
@@ -136,5 +142,38 @@ describe('reporting KPIs on a hand-computed data set', () => {
     expect(o.trend.points).toHaveLength(30);
     expect(o.trend.points.slice(1, 4).map((p) => p.filed)).toEqual([8, 1, 1]);
     expect(o.kpis.filed).toBe(10);
+  });
+
+  it('when the quarterly report is built, then its chart is a PNG of the expected size with every series drawn, and its CSV holds the same figures', async () => {
+    const zh = reportLabels(DEFAULT_TAXONOMY, 'zh-CN');
+    const q4 = await buildQuarterlyReport(s.reports.service, parsePeriod('2026Q4', NOW, TZ), zh, { currency: 'CNY' });
+    const img = decodePng(q4.png);
+    expect([img.width, img.height]).toEqual([1200, 640]);
+    // Every series is drawn with its data. An empty quarter shows each severity's colour only in
+    // the legend; Q4's bars add area in proportion to the counts: general 8, important 2 (T3, T6
+    // raised by the repeat rule), major 1 (T4).
+    const empty = decodePng((await buildQuarterlyReport(s.reports.service, parsePeriod('2025Q4', NOW, TZ), zh, { currency: 'CNY' })).png);
+    const bar = (sev: keyof typeof SEVERITY_COLORS) => countColor(img, SEVERITY_COLORS[sev]!) - countColor(empty, SEVERITY_COLORS[sev]!);
+    const unit = bar('major');
+    expect(unit).toBeGreaterThan(1000);
+    expect(bar('important') / unit).toBeCloseTo(2, 1);
+    expect(bar('general') / unit).toBeCloseTo(8, 1);
+    // The trend lines (filed, resolved per month) rise off the zero line they are in an empty quarter.
+    for (const colour of Object.values(TREND_COLORS)) expect(countColor(img, colour)).toBeGreaterThan(2 * countColor(empty, colour));
+    expect(countColor(img, '#ff00ff')).toBe(0);
+    // Q4 = the ten November complaints and T11 (October, product quality): product quality leads, in Simplified Chinese.
+    expect(q4.overview.matrix[0]).toEqual({ category: 'product_quality', bySeverity: { general: 3, important: 1 } });
+    const text = reportText(q4);
+    expect(text).toContain('2026Q4 投诉类型分布与高频问题分析');
+    expect(text).toContain('产品质量: 4 (36.4%)');
+    expect(text).toContain('满意度: 暂无评价');
+    expect(text).toContain('kettle k1 4 (重复 1)');
+    expect(text).not.toMatch(/Test Customer|138000000|does not work as described/);
+    const rows = parse(q4.csv, { columns: true, bom: true }) as Array<Record<string, string>>;
+    const all = rows.find((r) => r.dimension === 'all')!;
+    expect(all).toMatchObject({ filed: '11', resolved: '8', open: '2', rejected: '1', csat_ratings: '0', csat_average: '' });
+    expect(rows.find((r) => r.dimension === 'category' && r.group === 'billing')).toMatchObject({ label: '资费/费用争议', filed: '2', resolved: '1' });
+    expect(rows.find((r) => r.dimension === 'agent' && r.group === 'U_A')).toMatchObject({ label: 'Agent A', filed: '5', resolved: '4' });
+    expect(q4.files).toEqual({ png: 'complaints-2026Q4.png', csv: 'complaints-2026Q4.csv' });
   });
 });
