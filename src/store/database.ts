@@ -11,6 +11,7 @@ import { startEmbeddedDb, type EmbeddedDb } from './embedded-db';
 import { ticketModel } from './models/ticket-model';
 import { supportModels } from './models/support-models';
 import { feedbackModel } from './mongo-feedback';
+import { dueModels } from './mongo-due-index';
 
 export interface DatabaseSettings {
   uri?: string | undefined;
@@ -147,7 +148,7 @@ export function resolveDbName(uri: string | undefined, explicit: string | undefi
 
 /** Create every collection's indexes (explicitly, once, instead of mongoose's background autoIndex). */
 export async function createIndexes(conn: Connection): Promise<void> {
-  const models = [ticketModel(conn), ...Object.values(supportModels(conn)), feedbackModel(conn)];
+  const models = [ticketModel(conn), ...Object.values(supportModels(conn)), feedbackModel(conn), dueModels(conn).slots];
   for (const m of models) await m.createIndexes();
 }
 

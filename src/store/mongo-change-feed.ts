@@ -21,30 +21,17 @@
  * by the filing repair, so after a crash a filing may appear twice in the feed: every consumer
  * is idempotent by `<number>:<version>` (it must be anyway — the feed is read at least once).
  */
-import type { Connection, Model } from 'mongoose';
+import mongoose, { type Connection, type Model } from 'mongoose';
 import type { ChangeFeed, CursorStore, FeedEntry } from '../domain/ports';
-import type { EventType } from '../domain/events';
-import { EVENTS } from '../domain/events';
-import type { Actor, Ticket, TicketRecord } from '../domain/ticket';
-import { formatTicketNumber } from '../domain/ticket';
+import { EVENTS, type EventType } from '../domain/events';
+import { formatTicketNumber, type Ticket } from '../domain/ticket';
 import { isDuplicateKey, translateStoreError } from './mongo-errors';
 import { supportModels } from './models/support-models';
-import mongoose from 'mongoose';
 import { SequenceLog, type SequencedDoc } from './sequence-log';
 import { docToTicket, type TicketSealer } from './ticket-documents';
 
-/** One filing or change as the feed stores it. */
-export interface FeedDocEntry {
-  kind: 'filing' | 'change';
-  number: string;
-  version: number;
-  at: Date;
-  after: TicketRecord;
-  events: EventType[];
-  actor: Actor;
-  action: string;
-  requestKey: string | null;
-}
+/** One filing or change as the feed stores it (its position is the document's). */
+export type FeedDocEntry = Omit<FeedEntry, 'seq'>;
 
 export interface FeedDoc {
   kind: 'filings' | 'change';
