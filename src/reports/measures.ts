@@ -12,7 +12,9 @@
  *   the dashboard's filters are sums over rows;
  * - `product`, `merchant`: one row per (normalised) name — counts for the distribution report and the
  *   spike alert;
- * - `agent`: one row per current owner (`-` for none) — load and performance.
+ * - `agent`: one row per current owner (`-` for none) — load and performance;
+ * - `series` (month buckets only): one row per cube row, filed and resolved per day of the month
+ *   (`n.07`, `r.07`) — the dashboard's daily trend with its filters from one document a month.
  *
  * A new figure is one more measure key here (e.g. CSAT once the survey records a rating).
  */
@@ -24,7 +26,7 @@ import { ticketFigures, type TicketFigures } from '../domain/ticket-figures';
 /** Measure name → integer sum. */
 export type Counts = Record<string, number>;
 
-export const TABLES = ['cube', 'product', 'merchant', 'agent'] as const;
+export const TABLES = ['cube', 'product', 'merchant', 'agent', 'series'] as const;
 export type Table = (typeof TABLES)[number];
 
 /** Row keys of the cube: `<category>|<severity>|<channel>`. */
@@ -153,7 +155,10 @@ export function contributionOf(r: TicketRecord, timeZone: string): Contribution 
   if (merchant) rows.push({ table: 'merchant', key: merchant, counts: brief });
   const ownerId = r.owner?.id ?? NO_AGENT;
   rows.push({ table: 'agent', key: ownerId, counts: agent });
-  const c: Contribution = { day: localDay(r.createdAt, timeZone), rows };
+  const day = localDay(r.createdAt, timeZone);
+  const dd = day.slice(8, 10);
+  rows.push({ table: 'series', key: rows[0]!.key, counts: resolved ? { [`n.${dd}`]: 1, [`r.${dd}`]: 1 } : { [`n.${dd}`]: 1 } });
+  const c: Contribution = { day, rows };
   if (r.owner?.name) c.agentName = { id: r.owner.id, name: r.owner.name };
   return c;
 }

@@ -114,6 +114,16 @@ export function monthBucket(isoDay: string): string {
   return `m:${isoDay.slice(0, 7)}`;
 }
 
+/**
+ * Which tables a bucket keeps: every bucket the cube and the agents; days and months the product
+ * and merchant names (all time would grow without bound); months the daily series.
+ */
+export function bucketHas(bucket: string, table: string): boolean {
+  if (table === 'cube' || table === 'agent') return true;
+  if (table === 'series') return bucket.startsWith('m:');
+  return bucket !== ALL_TIME;
+}
+
 /** Buckets a ticket filed on `isoDay` counts in. */
 export function bucketsOfDay(isoDay: string): string[] {
   return [dayBucket(isoDay), monthBucket(isoDay), ALL_TIME];

@@ -9,7 +9,7 @@ import { CATEGORIES, CHANNELS, SEVERITIES, type Category, type ChannelName, type
 import type { Clock } from '../domain/ports';
 import { addInto, NO_AGENT, parseCubeKey, type Counts, type Table } from './measures';
 import { briefOf, kpisOf, type BriefRow, type KpiSet } from './kpis';
-import { ALL_TIME, bucketsOfRange, dayBucket, daysOf, monthsOf, type DayRange } from './periods';
+import { ALL_TIME, bucketHas, bucketsOfRange, daysOf, monthsOf, type DayRange } from './periods';
 import { counterId, type CounterDoc, type ReportStore, type SpikeAlert } from './ports';
 
 export interface ReportFilter {
@@ -80,7 +80,7 @@ export interface Overview {
   load: BriefRow[];
   products: BriefRow[];
   merchants: BriefRow[];
-  trend: { unit: 'day' | 'month'; points: Array<{ label: string; filed: number; resolved: number; open: number }> };
+  trend: { unit: 'day' | 'month'; points: Array<{ label: string; filed: number; resolved: number }> };
   alerts: SpikeAlert[];
   /** Documents read to answer (for the benchmark). */
   reads: number;
@@ -140,16 +140,34 @@ export class ReportService {
   async overview(range: DayRange, filter: ReportFilter = {}): Promise<Overview> {
     const days = daysOf(range);
     const daily = days.length <= DAILY_TREND_MAX_DAYS;
-    const buckets = daily ? days.map(dayBucket) : bucketsOfRange(range);
-    const [docs, load, alerts] = await Promise.all([
-      this.read(buckets, ['cube', 'agent', 'product', 'merchant']),
+    const [docs, series, load, alerts] = await Promise.all([
+      this.read(bucketsOfRange(range), ['cube', 'agent', 'product', 'merchant']),
+      daily ? this.read(monthsOf(range).map((m) => `m:${m}`), ['series']) : null,
       this.read([ALL_TIME], ['agent']),
       this.store.alertsOfDays(days.slice(-31)),
     ]);
-    const cubeByBucket = new Map(docs.cube.map((d) => [d.id.slice(0, d.id.lastIndexOf(':')), d]));
-    const points = daily
-      ? days.map((d) => ({ label: d, ...trendPoint(sumCube(cubeByBucket.has(dayBucket(d)) ? [cubeByBucket.get(dayBucket(d))!] : [], filter)) }))
-      : monthsOf(range).map((m) => ({ label: m, ...trendPoint(sumCube(docs.cube.filter((d) => d.id.slice(2, 9) === m), filter)) }));
+    let points: Overview['trend']['points'];
+    if (daily) {
+      const perDay = new Map<string, { filed: number; resolved: number }>(days.map((d) => [d, { filed: 0, resolved: 0 }]));
+      for (const doc of series!.series) {
+        const month = doc.id.slice(2, 9);
+        const inMonth = days.filter((d) => d.startsWith(month));
+        for (const [key, counts] of Object.entries(doc.rows)) {
+          if (!matches(key, filter)) continue;
+          for (const d of inMonth) {
+            const p = perDay.get(d)!;
+            p.filed += counts[`n.${d.slice(8, 10)}`] ?? 0;
+            p.resolved += counts[`r.${d.slice(8, 10)}`] ?? 0;
+          }
+        }
+      }
+      points = days.map((d) => ({ label: d, ...perDay.get(d)! }));
+    } else {
+      points = monthsOf(range).map((m) => {
+        const k = kpisOf(sumCube(docs.cube.filter((d) => d.id.slice(2, 9) === m), filter));
+        return { label: m, filed: k.filed, resolved: k.resolved };
+      });
+    }
     return {
       range,
       filter,
@@ -168,14 +186,14 @@ export class ReportService {
       merchants: nameRows(docs.merchant).slice(0, 20),
       trend: { unit: daily ? 'day' : 'month', points },
       alerts,
-      reads: docs.reads + load.reads,
+      reads: docs.reads + (series?.reads ?? 0) + load.reads,
     };
   }
 
   private async read(buckets: string[], tables: Table[]): Promise<Record<Table, CounterDoc[]> & { reads: number }> {
-    const ids = buckets.flatMap((b) => tables.filter((t) => b !== ALL_TIME || t === 'cube' || t === 'agent').map((t) => counterId(b, t)));
+    const ids = buckets.flatMap((b) => tables.filter((t) => bucketHas(b, t)).map((t) => counterId(b, t)));
     const found = await this.store.readCounters(ids);
-    const out = { cube: [], agent: [], product: [], merchant: [], reads: ids.length } as Record<Table, CounterDoc[]> & { reads: number };
+    const out = { cube: [], agent: [], product: [], merchant: [], series: [], reads: ids.length } as Record<Table, CounterDoc[]> & { reads: number };
     for (const id of ids) {
       const d = found.get(id);
       if (d) out[id.slice(id.lastIndexOf(':') + 1) as Table].push(d);
@@ -237,9 +255,4 @@ export function categoryBySeverity(docs: CounterDoc[], filter: ReportFilter): Ov
   return [...m]
     .map(([category, bySeverity]) => ({ category, bySeverity }))
     .sort((a, b) => total(b.bySeverity) - total(a.bySeverity) || CATEGORIES.indexOf(a.category as Category) - CATEGORIES.indexOf(b.category as Category));
-}
-
-function trendPoint(c: Counts): { filed: number; resolved: number; open: number } {
-  const k = kpisOf(c);
-  return { filed: k.filed, resolved: k.resolved, open: k.open };
 }

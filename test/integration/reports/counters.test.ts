@@ -10,7 +10,7 @@ import { parsePeriod } from '../../../src/reports/periods';
 import { ReportCounters } from '../../../src/reports/report-counters';
 import type { CounterDoc, ReportStore } from '../../../src/reports/ports';
 import { MongoCursorStore } from '../../../src/store/mongo-change-feed';
-import { MongoReportStore } from '../../../src/store/mongo-report-store';
+import { decodeRows, MongoReportStore } from '../../../src/store/mongo-report-store';
 import { seedReportData, TestClock } from '../../support/report-data';
 import { complaintBody, startTestServer, type TestServer } from '../../support/server';
 
@@ -18,7 +18,7 @@ const logger = pino({ level: 'silent' });
 
 async function snapshot(s: TestServer): Promise<Record<string, unknown>> {
   const docs = await s.database.conn.collection('report_counters').find({}).toArray();
-  return Object.fromEntries(docs.map((d) => [String(d._id), JSON.parse(String(d.body)).rows]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  return Object.fromEntries(docs.map((d) => [String(d._id), decodeRows(String(d.body)).rows]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 }
 
 async function allEntries(s: TestServer): Promise<FeedEntry[]> {
