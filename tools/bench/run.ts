@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startEmbeddedDb } from '../../src/store/embedded-db';
 import { redactUri } from '../../src/logging/logger';
 import { benchFiling } from './filing-bench';
+import { benchReports, reportBenchMarkdown } from './report-bench';
 
 interface Section {
   title: string;
@@ -64,6 +65,11 @@ async function main(): Promise<void> {
     for (const r of filing) {
       console.log(`  concurrency ${r.concurrency}: raw ${r.rawPerSec.toFixed(0)}/s, filing ${r.servicePerSec.toFixed(0)}/s, ratio ${r.ratio.toFixed(2)} (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)})`);
     }
+
+    const sizes = (process.env.BENCH_REPORT_SIZES ?? '10000,200000').split(',').map(Number) as [number, number];
+    console.log(`reporting benchmark: ${sizes.map((n) => n.toLocaleString('en')).join(' and ')} tickets (seeding takes minutes)`);
+    const reports = await benchReports(uri, { sizes, log: (m) => console.log(m) });
+    sections.push({ title: 'Reporting at any size', markdown: reportBenchMarkdown(reports) });
 
     const nlpBench = path.join(__dirname, 'nlp-bench.ts');
     if (fs.existsSync(nlpBench)) {
