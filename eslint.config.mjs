@@ -29,4 +29,16 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The composition root builds the customer edges; it still never imports botbuilder itself.
+    files: ['src/server/app.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@slack/*', 'botbuilder', 'botbuilder-*', 'botframework-*'], message: 'The core (src/) must not import Slack or botbuilder; put it in channels/ or dialogs/.' },
+          { group: ['**/dialogs/**'], message: 'The composition root reaches dialogs only through channels/customer-edges.' },
+        ],
+      }],
+    },
+  },
 );

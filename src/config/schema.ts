@@ -26,6 +26,9 @@ const isTimeZone = (tz: string) => {
   }
 };
 
+/** Slack conversation IDs: public (C) and private (G) channels. */
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+
 export interface SettingDoc {
   description: string;
   example?: string;
@@ -93,6 +96,19 @@ export const SETTINGS: Record<string, SettingDoc> = {
   RETENTION_LOOKUP_FAILURES_DAYS: { description: 'Days failed lookups are kept (they only count within 15 minutes / 1 day)' },
   RETENTION_FEED_DAYS: { description: 'Days change-feed entries and journal locks are kept once every consumer has handled them' },
   RETENTION_INTERVAL_MINUTES: { description: 'How often the retention job runs' },
+  SLACK_SIGNING_SECRET: { description: 'Slack app signing secret (Basic Information); with SLACK_BOT_TOKEN it turns the Slack app on (not needed in Socket Mode)', example: '8f742231b10e8888abcd99yyyzzz85a5' },
+  SLACK_BOT_TOKEN: { description: 'Slack bot token (OAuth & Permissions), xoxb-…', example: 'xoxb-0000-0000-xxxx' },
+  SLACK_APP_TOKEN: { description: 'Optional app-level token (xapp-…, scope connections:write): Socket Mode instead of POST /slack/events, no public URL needed', example: 'xapp-1-A000-0000-xxxx' },
+  SLACK_API_URL: { description: 'Base URL of the Slack Web API (tests and proxies point it elsewhere)' },
+  SLACK_CHANNEL: { description: 'Channel ID where new tickets go unless the routing file says otherwise', example: 'C0123456789' },
+  SLACK_ESCALATION_CHANNEL: { description: 'Channel ID that also gets major and high-risk tickets, mentioning the supervisors', example: 'C0987654321' },
+  SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
+  SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (format in README.md, section Slack)', example: './slack-routing.json' },
+  SLACK_LANGUAGE: { description: 'Language of the Slack app: zh-CN, zh-TW or en' },
+  SLACK_THREAD_DEFAULT: { description: 'What a plain reply in a ticket thread is: internal (a note, the default) or customer (sent to the customer)' },
+  SLACK_SEND_PREFIX: { description: 'A thread reply starting with this goes to the customer (when replies are internal by default)' },
+  SLACK_NOTE_PREFIX: { description: 'A thread reply starting with this stays internal (when SLACK_THREAD_DEFAULT=customer)' },
+  SLACK_RATE_PER_CHANNEL: { description: 'Messages per second the outbox sends to one Slack channel (Slack allows about 1)' },
 };
 
 export const configSchema = z.object({
@@ -163,7 +179,43 @@ export const configSchema = z.object({
   RETENTION_LOOKUP_FAILURES_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(2).max(3650).default(2),
   RETENTION_FEED_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(30),
   RETENTION_INTERVAL_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(1).max(1440).default(60),
+  SLACK_SIGNING_SECRET: z.string().regex(/^\S{8,}$/, { message: 'must be the app\'s signing secret (no spaces)' }).optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, { message: 'must be a bot token starting with xoxb-' }).optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-\S+$/, { message: 'must be an app-level token starting with xapp-' }).optional(),
+  SLACK_API_URL: z.string().url({ message: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
+  SLACK_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
+  SLACK_ESCALATION_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
+  SLACK_SUPERVISORS: z
+    .string()
+    .transform((v, ctx) => {
+      const ids = v.split(',').map((x) => x.trim()).filter(Boolean);
+      const bad = ids.filter((x) => !/^[UWS][A-Z0-9]{2,}$/.test(x));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `not a user ID (U…/W…) or user-group ID (S…): ${bad.join(', ')}` });
+      const groups = ids.filter((x) => x.startsWith('S'));
+      if (groups.length > 1) ctx.addIssue({ code: 'custom', message: 'name at most one user group (S…)' });
+      return { users: ids.filter((x) => !x.startsWith('S')), group: groups[0] ?? null };
+    })
+    .optional(),
+  SLACK_ROUTING_FILE: z.string().min(1).optional(),
+  SLACK_LANGUAGE: z.enum(['zh-CN', 'zh-TW', 'en'], { message: 'must be zh-CN, zh-TW or en' }).default('zh-CN'),
+  SLACK_THREAD_DEFAULT: z.enum(['internal', 'customer'], { message: 'must be internal or customer' }).default('internal'),
+  SLACK_SEND_PREFIX: z.string().trim().min(1).max(10).default('>>'),
+  SLACK_NOTE_PREFIX: z.string().trim().min(1).max(10).default('//'),
+  SLACK_RATE_PER_CHANNEL: z.coerce.number({ message: 'must be a number of messages per second' }).gt(0, { message: 'must be above 0' }).max(100, { message: 'must be at most 100' }).default(1),
 }).superRefine((c, ctx) => {
+  // The Slack app is on with its bot token and a way to receive: the signing secret (HTTP) or an
+  // app token (Socket Mode). Half a setup, or no channel to post to, is a mistake.
+  const receives = c.SLACK_SIGNING_SECRET !== undefined || c.SLACK_APP_TOKEN !== undefined;
+  if (c.SLACK_BOT_TOKEN === undefined && receives) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: `is required with ${c.SLACK_SIGNING_SECRET !== undefined ? 'SLACK_SIGNING_SECRET' : 'SLACK_APP_TOKEN'} (the Slack app needs both)` });
+  }
+  if (c.SLACK_BOT_TOKEN !== undefined && !receives) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN (the Slack app needs both; or SLACK_APP_TOKEN for Socket Mode)' });
+  }
+  if (c.SLACK_BOT_TOKEN !== undefined && receives && !c.SLACK_CHANNEL && !c.SLACK_ROUTING_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_CHANNEL'], message: 'is required when the Slack app is on (or give SLACK_ROUTING_FILE with a default channel)' });
+  }
+  if (c.SLACK_SEND_PREFIX === c.SLACK_NOTE_PREFIX) ctx.addIssue({ code: 'custom', path: ['SLACK_NOTE_PREFIX'], message: 'must differ from SLACK_SEND_PREFIX' });
   // Production refuses to start without what makes it safe: keys for the API, secrets for hashes.
   if (c.NODE_ENV !== 'production') return;
   const required: Array<[keyof typeof c, string]> = [

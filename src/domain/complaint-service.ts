@@ -8,6 +8,7 @@
  * - erase-customer.ts  one customer's personal data erased on request
  * - effects.ts         what follows from the change feed: audit, projection, feedback, filing repair
  */
+import { AgentActions, type AgentActionInput } from './agent-actions';
 import { ChangeTicket, type TransitionInput } from './change-ticket';
 import { FileComplaint, type FileContext, type FileResult, type FilingOptions } from './file-complaint';
 import { LookupTicket, type LookupResult, type Verification } from './lookup-ticket';
@@ -29,7 +30,7 @@ import type { TransitionAction } from './state-machine';
 import type { Category, Severity } from './taxonomy';
 import type { Actor, Evidence, Ticket } from './ticket';
 
-export type { FileResult, FileContext, LookupResult, Verification, TransitionInput };
+export type { FileResult, FileContext, LookupResult, Verification, TransitionInput, AgentActionInput };
 
 export interface ComplaintServiceDeps {
   tickets: TicketRepository;
@@ -53,6 +54,7 @@ export class ComplaintService {
   private readonly changes: ChangeTicket;
   private readonly lookups: LookupTicket;
   private readonly erasure: EraseCustomer;
+  private readonly agentActions: AgentActions;
 
   constructor(deps: ComplaintServiceDeps, options: ComplaintServiceOptions) {
     const wake = () => deps.onCommitted?.();
@@ -69,6 +71,7 @@ export class ComplaintService {
     this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
     this.lookups = new LookupTicket(deps);
     this.erasure = new EraseCustomer({ ...deps, changes: this.changes }, options.contactHashSecret);
+    this.agentActions = new AgentActions({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
   }
 
   file(raw: unknown, ctx: FileContext): Promise<FileResult> {
@@ -117,5 +120,20 @@ export class ComplaintService {
 
   sendAgentMessage(number: string, input: { text: string; messageId?: string }, actor: Actor, options?: { asSupervisor?: boolean }): Promise<{ ticket: Ticket; messageId: string }> {
     return this.changes.sendAgentMessage(number, input, actor, options);
+  }
+
+  /** Raise the ticket one escalation tier (owner → team lead → complaint centre). */
+  escalate(number: string, input: AgentActionInput): Promise<Ticket> {
+    return this.agentActions.escalate(number, input);
+  }
+
+  /** Hand a claimed ticket to another agent (the owner, or a supervisor). */
+  reassign(number: string, input: AgentActionInput & { to: { id: string; name: string | null } }): Promise<Ticket> {
+    return this.agentActions.reassign(number, input);
+  }
+
+  /** Record a contact made outside the desk (a phone call): meets the first-contact deadline. */
+  recordContact(number: string, input: AgentActionInput & { how: 'phone' | 'other' }): Promise<Ticket> {
+    return this.agentActions.recordContact(number, input);
   }
 }

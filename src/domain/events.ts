@@ -21,6 +21,12 @@ export const EVENTS = {
   TICKET_CUSTOMER_MESSAGE: 'ticket.customer_message',
   /** An agent wrote to the customer (to be delivered on the customer's channel). */
   TICKET_AGENT_MESSAGE: 'ticket.agent_message',
+  /** Raised one escalation tier by a person (owner → team lead → complaint centre). */
+  TICKET_ESCALATED: 'ticket.escalated',
+  /** The owner (or a supervisor) handed the ticket to another agent. */
+  TICKET_REASSIGNED: 'ticket.reassigned',
+  /** The owner reached the customer outside the desk (e.g. by phone): first contact is met. */
+  TICKET_CONTACT_RECORDED: 'ticket.contact_recorded',
 } as const;
 
 export type EventType = (typeof EVENTS)[keyof typeof EVENTS];

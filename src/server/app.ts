@@ -33,6 +33,11 @@ import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from 
 import { openApiDocument } from './openapi';
 import { complaintsRouter, methodNotAllowed } from './routes/complaints';
 import { loadClassifier } from './classifier-factory';
+import { DeliveryWorker, type DeliveryWorkerOptions } from '../jobs/delivery-worker';
+import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-delivery';
+import { MongoDeliveryStore } from '../store/mongo-deliveries';
+import { MongoMessageStore } from '../store/mongo-messages';
+import { createSlackEdge, slackConfigured, type SlackEdge, type SlackEdgeOptions } from '../../channels/slack';
 
 export interface ServerHandle {
   app: Express;
@@ -51,6 +56,10 @@ export interface ServerHandle {
   /** Reporting counters, their queries and spike alerts. */
   reports: Core['reports'];
   metrics: Metrics;
+  /** The Slack app (null when SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET are not set). */
+  slack: SlackEdge | null;
+  /** Delivery of agents' messages to customers on their channels. */
+  customerDelivery: DeliveryWorker;
   stop(): Promise<void>;
 }
 
@@ -70,6 +79,12 @@ export interface StartOptions {
   alertSinks?: AlertSink[];
   /** Interval of the reporting upkeep (rebuild requests, alerts not told yet) (ms); 0 disables the timer. */
   reportUpkeepIntervalMs?: number;
+  /** Slack app settings for tests (Web API retries, outbox timings). */
+  slack?: SlackEdgeOptions;
+  /** The customer channels agents' messages are delivered on (the customer edges provide them). */
+  customerChannels?: CustomerChannelPort[];
+  /** Settings of the customer delivery worker (tests shorten its timings). */
+  customerDelivery?: Partial<DeliveryWorkerOptions>;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
@@ -149,9 +164,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const jobs = { repairFilings: async () => {}, retention: async () => {}, reports: async () => {} };
 
+  // Deliveries that follow the feed: agents' messages to customers, and (when configured) Slack.
+  const deliveries = new MongoDeliveryStore(conn);
+  const messages = new MongoMessageStore(conn);
+  const customerDelivery = new DeliveryWorker(
+    new CustomerDelivery({ channels: options.customerChannels ?? [], tickets: complaints, messages }),
+    repository.feed,
+    core.cursors,
+    deliveries,
+    logger,
+    { ratePerSecond: 10, maxAttempts: 6, backoffMs: 2000, lease: new MongoLease(conn, 'delivery:customer'), ...options.customerDelivery },
+  );
+  core.onCommit(() => customerDelivery.kick());
+  let slack: SlackEdge | null = null;
+  if (slackConfigured(config)) {
+    slack = createSlackEdge({ config, logger, conn, complaints, messages, taxonomy, clock, feed: repository.feed, cursors: core.cursors, deliveries }, options.slack);
+    const edge = slack;
+    core.onCommit(() => edge.worker.kick());
+  } else {
+    logger.info('Slack is off: set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_CHANNEL to send tickets to agents in Slack (customers can complain all the same)');
+  }
+
   const dashboardSecret = config.DASHBOARD_SECRET ?? DEV_DASHBOARD_SECRET;
   if (!config.DASHBOARD_SECRET) logger.warn('DASHBOARD_SECRET is not set: dashboard links are signed with a built-in development key (allowed outside production only)');
-  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, reports: reports.service, dashboardSecret });
+  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, slack, reports: reports.service, dashboardSecret });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
   // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
@@ -178,6 +214,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     worker.start();
     reports.worker.start();
   });
+  void database.ready.then(() => customerDelivery.start());
+  if (slack) {
+    const edge = slack;
+    await database.ready.then(() => edge.start()).catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'slack: the app did not start; tickets wait in the outbox'));
+  }
   const repairJob = startPeriodic(
     'filing repair',
     options.sweepIntervalMs ?? 60_000,
@@ -238,6 +279,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await closed;
       clearTimeout(timer);
       await complaints.settled();
+      await Promise.all([slack?.stop(), customerDelivery.stop()]);
       await worker.stop();
       await reports.worker.stop();
       await reports.spikes.settled();
@@ -245,7 +287,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, reports, metrics, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, reports, metrics, slack, customerDelivery, stop };
 }
 
 function delay(ms: number): Promise<void> {
@@ -264,6 +306,8 @@ export function buildApp(deps: {
   /** The supervisor dashboard (mounted when given). */
   reports?: ReportService;
   dashboardSecret?: string;
+  /** Mounted before anything parses bodies (Slack signs the raw body). */
+  slack?: Pick<SlackEdge, 'mount'> | null;
 }): Express {
   const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
@@ -314,6 +358,8 @@ export function buildApp(deps: {
   );
   // JSON only on the API routes (parsed in the router): Slack routes need the raw body for signatures.
   app.use('/api/complaints', complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT, bodyLimit: config.API_BODY_LIMIT }));
+  // POST /slack/events (events, interactivity, the command): signature-checked over the raw body.
+  deps.slack?.mount(app);
   if (deps.reports) {
     app.use(
       '/dashboard',

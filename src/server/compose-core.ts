@@ -54,6 +54,8 @@ export interface Core {
   reports: { counters: ReportCounters; worker: FeedWorker; service: ReportService; spikes: SpikeWatch; store: MongoReportStore; lease: MongoLease };
   /** Announce filings a crashed writer left out of the feed (this year's and last year's numbers). */
   repairFilings(graceMs?: number): Promise<number>;
+  /** Be told after every commit (other followers of the feed, e.g. the delivery workers, wake up). */
+  onCommit(listener: () => void): void;
 }
 
 export function composeCore(
@@ -83,6 +85,7 @@ export function composeCore(
   const reportWorker = new FeedWorker(feed, cursors, [counters], parts.logger, { intervalMs: settings.feedIntervalMs ?? 2000, lease: reportLease }, REPORT_CURSOR);
   const reports = { counters, worker: reportWorker, service: new ReportService(reportStore, { clock: parts.clock, timeZone: settings.timeZone }), spikes, store: reportStore, lease: reportLease };
   const { alertSinks: _sinks, ...coreParts } = parts;
+  const commitListeners: Array<() => void> = [];
   const complaints = new ComplaintService(
     {
       tickets: repository,
@@ -94,6 +97,7 @@ export function composeCore(
       onCommitted: () => {
         worker.kick();
         reportWorker.kick();
+        for (const listener of commitListeners) listener();
       },
     },
     {
@@ -108,5 +112,5 @@ export function composeCore(
     const year = localYear(parts.clock.now(), settings.timeZone);
     return repairFilings({ feed, tickets: repository, cursors, clock: parts.clock }, [year - 1, year], graceMs);
   };
-  return { complaints, repository, cursors, worker, reports, repairFilings: repair };
+  return { complaints, repository, cursors, worker, reports, repairFilings: repair, onCommit: (listener) => void commitListeners.push(listener) };
 }

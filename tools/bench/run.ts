@@ -12,6 +12,7 @@ import { startEmbeddedDb } from '../../src/store/embedded-db';
 import { redactUri } from '../../src/logging/logger';
 import { benchFiling } from './filing-bench';
 import { benchReports, reportBenchMarkdown } from './report-bench';
+import { benchSlackMarkdown } from './slack-bench';
 
 interface Section {
   title: string;
@@ -70,6 +71,12 @@ async function main(): Promise<void> {
     console.log(`reporting benchmark: ${sizes.map((n) => n.toLocaleString('en')).join(' and ')} tickets (seeding takes minutes)`);
     const reports = await benchReports(uri, { sizes, log: (m) => console.log(m) });
     sections.push({ title: 'Reporting at any size', markdown: reportBenchMarkdown(reports) });
+
+    console.log('slack outbox benchmark');
+    sections.push({
+      title: 'Slack outbox',
+      markdown: await benchSlackMarkdown(uri, { count: Number(process.env.BENCH_SLACK_COUNT ?? 1000), rate: Number(process.env.BENCH_SLACK_RATE ?? 20) }),
+    });
 
     const nlpBench = path.join(__dirname, 'nlp-bench.ts');
     if (fs.existsSync(nlpBench)) {

@@ -1,0 +1,406 @@
+/**
+ * The core's events, delivered to Slack (a consumer of the generic delivery worker,
+ * src/jobs/delivery-worker.ts). Per ticket, in feed order:
+ *
+ * - filed → the ticket message ("root") in the routed channel, and for major or high-risk
+ *   tickets a notice in the escalation channel mentioning the supervisors;
+ * - every later change → the root message updated (`chat.update`) and a short note in its thread;
+ * - a customer's addition → its text and evidence in the thread;
+ * - an agent's message → a copy in the thread when it was not written there, then a mark on it
+ *   once the customer-delivery consumer has settled it (✓ delivered, ✗ with the reason).
+ *
+ * The root is posted once: its thread document is reserved by a unique insert before posting,
+ * and a reservation whose poster died is resolved by looking for the posted message (its
+ * metadata names the ticket) before posting again.
+ */
+import type { webApi } from '@slack/bolt';
+import { eventsOf, EVENTS, type DomainEvent } from '../../src/domain/events';
+import type { Clock, FeedEntry, MessageStore } from '../../src/domain/ports';
+import type { Ticket, TicketRecord } from '../../src/domain/ticket';
+import { DeliveryError, type DeliveryConsumer, type DeliveryContext, type DeliveryOutcome, type DeliveryStore, type PlannedDelivery } from '../../src/jobs/delivery-worker';
+import { CUSTOMER_DELIVERY } from '../../src/jobs/customer-delivery';
+import { createTicketCard, type KnownBlock } from './blocks/ticket-card';
+import { escapeMrkdwn, mention, quoteCustomerText } from './blocks/mrkdwn';
+import { escalates, routeOf, type Routing } from './routing';
+import { answeredBySlack, deliveryErrorOf, slackErrorCode } from './slack-api';
+import type { SlackStore, ThreadDoc } from './slack-store';
+import type { SlackText } from './slack-text';
+
+export const SLACK_DELIVERY = 'slack';
+/** Metadata type of root messages (finds a root whose poster died before recording it). */
+export const ROOT_METADATA_TYPE = 'complaint_ticket';
+
+type WebClient = webApi.WebClient;
+type Pace = () => Promise<void>;
+
+export interface OutboxRelayDeps {
+  client: WebClient;
+  store: SlackStore;
+  complaints: { get(number: string): Promise<Ticket> };
+  messages: MessageStore;
+  deliveries: DeliveryStore;
+  routing: Routing;
+  text: SlackText;
+  clock: Clock;
+  /** `<!subteam^S…>` and/or user mentions for the escalation notice. */
+  supervisorMention: string;
+  /** How old a root reservation without a message must be before another attempt looks for it (ms). */
+  staleReservationMs?: number;
+}
+
+type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark';
+
+const CHANGE_NOTES = new Set<string>([
+  EVENTS.TICKET_CLAIMED,
+  EVENTS.TICKET_RELEASED,
+  EVENTS.TICKET_REASSIGNED,
+  EVENTS.TICKET_STATE_CHANGED,
+  EVENTS.TICKET_RESOLVED,
+  EVENTS.TICKET_REJECTED,
+  EVENTS.TICKET_REOPENED,
+  EVENTS.TICKET_CLOSED,
+  EVENTS.TICKET_RECLASSIFIED,
+  EVENTS.TICKET_ESCALATED,
+  EVENTS.TICKET_CONTACT_RECORDED,
+  EVENTS.TICKET_WARNED,
+  EVENTS.TICKET_OVERDUE,
+]);
+
+export class SlackOutboxRelay implements DeliveryConsumer {
+  readonly name = SLACK_DELIVERY;
+  /** Each Slack call waits for the channel's next slot; reading and claiming overlap. */
+  readonly pacesItself = true;
+  private readonly staleMs: number;
+
+  constructor(private readonly deps: OutboxRelayDeps) {
+    this.staleMs = deps.staleReservationMs ?? 90_000;
+  }
+
+  plan(entries: FeedEntry[]): PlannedDelivery[] {
+    const out: PlannedDelivery[] = [];
+    for (const entry of entries) {
+      const events = eventsOf(entry);
+      const n = entry.number;
+      const route = routeOf(this.deps.routing, entry.after);
+      const base = { seq: entry.seq, key: n };
+      const at = (id: string, kind: Kind, data: Record<string, unknown> = {}, extra: Partial<PlannedDelivery> = {}): PlannedDelivery => ({ ...base, id, kind, data: { route, ...data }, ...extra });
+      const local: PlannedDelivery[] = [];
+      let card = false;
+      for (const ev of events) {
+        switch (ev.type) {
+          case EVENTS.TICKET_FILED:
+            local.push(at(ev.id, 'root', {}, { lane: route }));
+            if (this.deps.routing.escalationChannel && escalates(entry.after)) {
+              local.push(at(`${ev.id}/escalation`, 'escalation', {}, { key: `${n}/escalation`, lane: this.deps.routing.escalationChannel }));
+            }
+            break;
+          case EVENTS.TICKET_HIGH_RISK:
+            break; // the filing covers it
+          case EVENTS.TICKET_CUSTOMER_MESSAGE:
+            local.push(at(`${ev.id}/thread`, 'customer', { messageId: ev.data.messageId }));
+            card = true;
+            break;
+          case EVENTS.TICKET_AGENT_MESSAGE:
+            local.push(at(`${ev.id}/copy`, 'copy', { messageId: ev.data.messageId, actor: entry.actor.id }));
+            local.push(at(`${ev.id}/mark`, 'mark', { messageId: ev.data.messageId, eventId: ev.id }, { key: `${n}/marks` }));
+            card = true;
+            break;
+          default:
+            if (CHANGE_NOTES.has(ev.type)) {
+              card = true;
+              local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            }
+        }
+      }
+      // The card first (the channel shows the truth), then what this change adds to the thread.
+      if (card) out.push(at(`${n}:${entry.version}:card`, 'card'));
+      out.push(...local);
+    }
+    return out;
+  }
+
+  async laneOf(d: PlannedDelivery): Promise<string> {
+    const thread = await this.deps.store.thread(d.key.split('/')[0]!);
+    return thread?.channel ?? String(d.data.route);
+  }
+
+  async deliver(d: PlannedDelivery, ctx: DeliveryContext): Promise<DeliveryOutcome> {
+    const pace = ctx.pace;
+    const kind = d.kind as Kind;
+    const number = d.key.split('/')[0]!;
+    const holder = `${d.id}#${ctx.attempt}`;
+    switch (kind) {
+      case 'root': {
+        const root = await this.ensureRoot(number, String(d.data.route), holder, pace, true);
+        if (root === 'busy') return this.busy();
+        return { status: root.posted ? 'sent' : 'skipped', result: { channel: root.thread.channel, ts: root.thread.ts } };
+      }
+      case 'escalation':
+        return this.postEscalation(number, d, pace);
+      case 'card':
+        return this.updateCard(number, String(d.data.route), holder, pace);
+      case 'note': {
+        const thread = await this.threadFor(number, d, holder, pace);
+        if (thread === 'busy') return this.busy();
+        return this.reply(thread, this.noteText(d.data), 'note', pace);
+      }
+      case 'customer': {
+        const thread = await this.threadFor(number, d, holder, pace);
+        if (thread === 'busy') return this.busy();
+        const message = await this.deps.messages.get(String(d.data.messageId));
+        return this.reply(thread, this.customerText(message), 'customer message', pace);
+      }
+      case 'copy': {
+        const messageId = String(d.data.messageId);
+        if (await this.deps.store.relayOf(messageId)) return { status: 'skipped' }; // written in the thread itself
+        const thread = await this.threadFor(number, d, holder, pace);
+        if (thread === 'busy') return this.busy();
+        const message = await this.deps.messages.get(messageId);
+        const who = this.who(String(d.data.actor ?? ''), 'agent');
+        const body = `${this.deps.text.m.note.toCustomer(who)}\n${quoteCustomerText(message?.text ?? '', 2800).text}`;
+        const posted = await this.reply(thread, body, 'copy of a message to the customer', pace);
+        const ts = String(posted.result?.ts ?? '');
+        await this.deps.store.rememberRelay({ messageId, number, channel: thread.channel, ts, origin: 'copy', user: String(d.data.actor ?? '') || null });
+        return posted;
+      }
+      case 'mark':
+        return this.mark(number, d, ctx.attempt, pace);
+      default:
+        throw new DeliveryError(`unknown delivery kind ${d.kind}`, { retryable: false });
+    }
+  }
+
+  // ---- the root message -----------------------------------------------------------------------
+
+  private busy(): DeliveryOutcome {
+    return { status: 'deferred', retryInMs: 2_000 };
+  }
+
+  /** The ticket's thread, posting its root first if need be. */
+  private async threadFor(number: string, d: PlannedDelivery, holder: string, pace: Pace): Promise<(ThreadDoc & { ts: string }) | 'busy'> {
+    const root = await this.ensureRoot(number, String(d.data.route), holder, pace);
+    return root === 'busy' ? 'busy' : root.thread;
+  }
+
+  private async ensureRoot(number: string, route: string, holder: string, pace: Pace, expectNew = false): Promise<{ thread: ThreadDoc & { ts: string }; posted: boolean } | 'busy'> {
+    const { store } = this.deps;
+    // A filing's delivery reserves at once (a clash then reads what is there); later ones read first.
+    let reserved = expectNew && (await store.reserveThread(number, route, holder, this.deps.clock.now()));
+    for (let round = 0; !reserved && round < 3; round++) {
+      const now = this.deps.clock.now();
+      const existing = await store.thread(number);
+      if (existing?.ts) return { thread: existing as ThreadDoc & { ts: string }, posted: false };
+      if (!existing) {
+        reserved = await store.reserveThread(number, route, holder, now);
+        continue;
+      }
+      // Reserved without a message: its poster is at it, or died between posting and recording.
+      if (now.getTime() - existing.at.getTime() < this.staleMs) return 'busy';
+      await pace();
+      const found = await this.findRoot(existing.channel, number, existing.at);
+      if (found) {
+        await store.threadPosted(number, existing.channel, found, 0);
+        return { thread: { ...existing, ts: found, cardVersion: 0 }, posted: false };
+      }
+      reserved = await store.takeOverReservation(number, existing, holder, now);
+      if (reserved) route = existing.channel;
+    }
+    if (!reserved) return 'busy';
+    // This attempt holds the reservation: post.
+    const now = this.deps.clock.now();
+    const ticket = await this.deps.complaints.get(number);
+    const card = createTicketCard(ticket, this.deps.text, now);
+    let ts: string;
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({
+        channel: route,
+        text: card.text,
+        blocks: card.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: ROOT_METADATA_TYPE, event_payload: { number } },
+      });
+      ts = String(res.ts);
+    } catch (err) {
+      // Slack answered (an error, a 429, a 5xx): nothing was posted, so the next attempt may post.
+      // No answer at all (timeout, connection lost): it may have been posted; the next attempt looks first.
+      if (answeredBySlack(err)) await store.dropReservation(number, holder).catch(() => undefined);
+      throw deliveryErrorOf(err, 'chat.postMessage');
+    }
+    await store.threadPosted(number, route, ts, ticket.version);
+    return { thread: { number, channel: route, ts, holder, at: now, cardVersion: ticket.version }, posted: true };
+  }
+
+  /** A root message of `number` posted since `since` (its poster died before recording it). */
+  private async findRoot(channel: string, number: string, since: Date): Promise<string | null> {
+    try {
+      const res = await this.deps.client.conversations.history({ channel, oldest: String(Math.floor(since.getTime() / 1000) - 60), limit: 200, include_all_metadata: true });
+      const hit = (res.messages ?? []).find((m) => {
+        const meta = (m as { metadata?: { event_type?: string; event_payload?: { number?: unknown } } }).metadata;
+        return meta?.event_type === ROOT_METADATA_TYPE && meta.event_payload?.number === number;
+      });
+      return hit?.ts ?? null;
+    } catch (err) {
+      throw deliveryErrorOf(err, 'conversations.history');
+    }
+  }
+
+  private async updateCard(number: string, route: string, holder: string, pace: Pace): Promise<DeliveryOutcome> {
+    const root = await this.ensureRoot(number, route, holder, pace);
+    if (root === 'busy') return this.busy();
+    if (root.posted) return { status: 'sent', result: { channel: root.thread.channel, ts: root.thread.ts } };
+    const ticket = await this.deps.complaints.get(number);
+    // Updates render the ticket as it is now: a backlog of changes costs one update, not one each.
+    if (root.thread.cardVersion >= ticket.version) return { status: 'skipped' };
+    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
+    try {
+      await pace();
+      await this.deps.client.chat.update({ channel: root.thread.channel, ts: root.thread.ts, text: card.text, blocks: card.blocks });
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.update');
+    }
+    await this.deps.store.setCardVersion(number, ticket.version);
+    return { status: 'sent', result: { version: ticket.version } };
+  }
+
+  private async postEscalation(number: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const ticket = await this.deps.complaints.get(number);
+    const { m } = this.deps.text;
+    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
+    const where = `<#${String(d.data.route)}>`;
+    const notice = m.note.escalation(this.deps.supervisorMention, number, this.deps.text.severity(ticket.severity), escapeMrkdwn(this.deps.text.category(ticket.category)), where);
+    // The notice and the facts; the buttons stay on the ticket's own message.
+    const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: notice } }, ...card.blocks.filter((b) => b.type !== 'actions')];
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel: d.lane!, text: `${card.text}`, blocks, unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: d.lane, ts: res.ts } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.postMessage');
+    }
+  }
+
+  // ---- thread replies -------------------------------------------------------------------------
+
+  private async reply(thread: ThreadDoc & { ts: string }, text: string, what: string, pace: Pace): Promise<DeliveryOutcome & { status: 'sent' }> {
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: thread.channel, ts: res.ts } };
+    } catch (err) {
+      throw deliveryErrorOf(err, `chat.postMessage (${what})`);
+    }
+  }
+
+  private customerText(message: { text: string; evidence: Array<{ name: string; contentType: string; size: number }> } | null): string {
+    const { m } = this.deps.text;
+    const lines = [m.note.customer];
+    if (message?.text) lines.push(quoteCustomerText(message.text, 2800).text);
+    if (!message) lines.push('>[erased]');
+    if (message?.evidence.length) {
+      lines.push(m.note.evidence);
+      for (const e of message.evidence.slice(0, 20)) lines.push(`• ${escapeMrkdwn(e.name)} (${escapeMrkdwn(e.contentType)}, ${Math.ceil(e.size / 1024)} KB)`);
+    }
+    return lines.join('\n');
+  }
+
+  private who(actorId: string, kind: string): string {
+    if (kind === 'agent' && actorId) return mention(actorId);
+    return this.deps.text.m.note.actor[kind] ?? this.deps.text.m.note.someone;
+  }
+
+  private noteText(data: Record<string, unknown>): string {
+    const { m, category, severity } = this.deps.text;
+    const who = this.who(String(data.actorId ?? ''), String(data.actorKind ?? ''));
+    const reason = data.reason ? escapeMrkdwn(String(data.reason)) : '';
+    switch (data.type) {
+      case EVENTS.TICKET_CLAIMED:
+        return m.note.claimed(who);
+      case EVENTS.TICKET_RELEASED:
+        return m.note.released(who);
+      case EVENTS.TICKET_REASSIGNED:
+        return m.note.reassigned(who, mention(String(data.ownerId ?? '')));
+      case EVENTS.TICKET_RESOLVED: {
+        const remedy = data.remedy ? m.remedy[data.remedy as keyof typeof m.remedy] : '';
+        const amount = typeof data.amount === 'number' ? ` ${data.amount.toFixed(2)}` : '';
+        const note = data.note ? ` — ${escapeMrkdwn(String(data.note))}` : '';
+        return m.note.resolved(who, `${remedy}${amount}`.trim()) + note;
+      }
+      case EVENTS.TICKET_REJECTED:
+        return m.note.rejected(who, reason);
+      case EVENTS.TICKET_REOPENED:
+        return m.note.reopened(reason);
+      case EVENTS.TICKET_CLOSED:
+        return m.note.closed;
+      case EVENTS.TICKET_RECLASSIFIED:
+        return m.note.reclassified(who, `${escapeMrkdwn(category(data.category as never))} / ${escapeMrkdwn(severity(data.severity as never))}`);
+      case EVENTS.TICKET_ESCALATED:
+        return m.note.escalated(who, m.tier[Number(data.tier)] ?? String(data.tier));
+      case EVENTS.TICKET_CONTACT_RECORDED:
+        return m.note.contact(who);
+      case EVENTS.TICKET_WARNED:
+        return m.note.warned(deadlineNames(data, m.deadline));
+      case EVENTS.TICKET_OVERDUE:
+        return m.note.overdue(deadlineNames(data, m.deadline));
+      case EVENTS.TICKET_STATE_CHANGED:
+        if (data.action === 'request_info') return m.note.waiting(who);
+        if (data.action === 'customer_reply') return m.note.resumed;
+        if (data.action === 'investigate') return m.note.investigating(who);
+        return `${m.status[data.to as keyof typeof m.status] ?? String(data.to)}`;
+      default:
+        return String(data.type);
+    }
+  }
+
+  // ---- marks on messages to the customer -------------------------------------------------------
+
+  private async mark(number: string, d: PlannedDelivery, attempt: number, pace: Pace): Promise<DeliveryOutcome> {
+    const outcome = await this.deps.deliveries.outcome(CUSTOMER_DELIVERY, String(d.data.eventId));
+    const relay = await this.deps.store.relayOf(String(d.data.messageId));
+    // Wait for the customer channel's answer and for the message to be in the thread.
+    if (!outcome || !relay) return { status: 'deferred', retryInMs: Math.min(500 * 2 ** Math.min(attempt, 6), 30_000) };
+    const { m } = this.deps.text;
+    const ok = outcome.status !== 'failed';
+    try {
+      await pace();
+      await this.deps.client.reactions.add({ channel: relay.channel, timestamp: relay.ts, name: ok ? 'white_check_mark' : 'x' });
+    } catch (err) {
+      if (slackErrorCode(err) !== 'already_reacted') throw deliveryErrorOf(err, 'reactions.add');
+    }
+    if (!ok) {
+      const thread = await this.deps.store.thread(number);
+      if (thread?.ts) {
+        await this.reply(thread as ThreadDoc & { ts: string }, m.note.failed(escapeMrkdwn(outcome.error ?? 'unknown')), 'delivery failure', pace);
+      }
+    }
+    return { status: 'sent', result: { delivered: ok } };
+  }
+}
+
+/** The facts a thread note needs, from the change as the feed holds it (no personal values). */
+function noteData(ev: DomainEvent, entry: FeedEntry): Record<string, unknown> {
+  const t: TicketRecord = entry.after;
+  const last = t.history[t.history.length - 1];
+  const data: Record<string, unknown> = { type: ev.type, actorId: entry.actor.id, actorKind: entry.actor.kind, ownerId: t.owner?.id ?? null };
+  if (last && last.version === entry.version) {
+    data.action = last.action;
+    data.to = last.to;
+    if (last.reason) data.reason = last.reason;
+  }
+  if (ev.type === EVENTS.TICKET_RESOLVED && t.resolution) {
+    data.remedy = t.resolution.remedy;
+    data.amount = t.resolution.amount;
+    data.note = t.resolution.note.slice(0, 500);
+  }
+  if (ev.type === EVENTS.TICKET_RECLASSIFIED) Object.assign(data, { category: t.category, severity: t.severity });
+  if (ev.type === EVENTS.TICKET_ESCALATED) data.tier = t.sla.escalationTier;
+  if (ev.type === EVENTS.TICKET_WARNED) data.kinds = t.sla.deadlines.filter((x) => x.warnedAt && !x.metAt).map((x) => x.kind);
+  if (ev.type === EVENTS.TICKET_OVERDUE) data.kinds = t.sla.deadlines.filter((x) => x.overdueAt && !x.metAt).map((x) => x.kind);
+  return data;
+}
+
+function deadlineNames(data: Record<string, unknown>, names: Record<string, string>): string {
+  const kinds = Array.isArray(data.kinds) ? (data.kinds as string[]) : [];
+  return kinds.map((k) => names[k] ?? k).join(', ') || '—';
+}
