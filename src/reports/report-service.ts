@@ -130,7 +130,8 @@ export class ReportService {
    * group (or `all`), largest first.
    */
   async stats(range: DayRange, by: Breakdown | null, filter: ReportFilter = {}): Promise<StatsRow[]> {
-    return (await this.breakdown(range, by, filter)).map((r) => {
+    const rows = (await this.breakdown(range, by, filter)).filter((r) => (r.kpis ?? r.brief!).filed > 0 || (r.brief?.open ?? 0) > 0);
+    return rows.map((r) => {
       const x = r.kpis ?? r.brief!;
       return { group: r.group, ...(r.name ? { name: r.name } : {}), filed: x.filed, open: x.open, resolved: x.resolved, rejected: x.rejected, late: r.kpis ? r.kpis.late : r.brief!.late };
     });

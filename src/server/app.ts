@@ -178,8 +178,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   core.onCommit(() => customerDelivery.kick());
   let slack: SlackEdge | null = null;
   if (slackConfigured(config)) {
-    slack = createSlackEdge({ config, logger, conn, complaints, messages, taxonomy, clock, feed: repository.feed, cursors: core.cursors, deliveries }, options.slack);
+    slack = createSlackEdge({ config, logger, conn, complaints, messages, taxonomy, clock, feed: repository.feed, cursors: core.cursors, deliveries, reports: reports.service }, options.slack);
     const edge = slack;
+    // Spike alerts go to the escalation channel too.
+    if (edge.spikeAlerts) alertSinks.push(edge.spikeAlerts);
     core.onCommit(() => edge.worker.kick());
   } else {
     logger.info('Slack is off: set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_CHANNEL to send tickets to agents in Slack (customers can complain all the same)');

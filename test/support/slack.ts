@@ -48,6 +48,8 @@ export function restoreNetwork(): void {
 /** Everything committed so far delivered to Slack and to customers, and every handler's work done. */
 export async function settle(server: TestServer): Promise<void> {
   await server.slack!.idle();
+  // The reporting counters behind /complaints stats follow the feed too.
+  await server.reports.worker.drain(30_000);
   await server.customerDelivery.drain(30_000);
   await server.slack!.worker.drain(30_000);
   await server.slack!.idle();
