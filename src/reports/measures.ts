@@ -8,8 +8,11 @@
  * exactly one day, one month and the all-time bucket, whatever happens to it later.
  *
  * Tables and their rows:
- * - `cube`: one row per category × severity × channel (at most 8 × 3 × 7 rows), every measure, so
- *   the dashboard's filters are sums over rows;
+ * - `cube`: one row per category × severity × channel (at most 8 × 3 × 7 rows) with the counts (filed,
+ *   status, resolved ever, reopened, repeat, high risk, escalated, late), so the filters are sums over
+ *   rows and `/complaints stats` reads one small document;
+ * - `perf`: the same rows with the performance measures (handling-time histogram and sums, first
+ *   response, on-time per deadline, ratings, remedies), read with the cube for the full KPIs;
  * - `product`, `merchant`: one row per (normalised) name — counts for the distribution report and the
  *   spike alert;
  * - `agent`: one row per current owner (`-` for none) — load and performance;
@@ -26,7 +29,7 @@ import { ticketFigures, type TicketFigures } from '../domain/ticket-figures';
 /** Measure name → integer sum. */
 export type Counts = Record<string, number>;
 
-export const TABLES = ['cube', 'product', 'merchant', 'agent', 'series'] as const;
+export const TABLES = ['cube', 'perf', 'product', 'merchant', 'agent', 'series'] as const;
 export type Table = (typeof TABLES)[number];
 
 /** Row keys of the cube: `<category>|<severity>|<channel>`. */
@@ -103,29 +106,30 @@ export function contributionOf(r: TicketRecord, timeZone: string): Contribution 
   if (r.flags.highRisk) cube.hr = 1;
   if (r.sla.escalationTier > 0) cube.es = 1;
   if (f.missedAny) cube.ms = 1;
+  const perf: Counts = {};
   if (f.handlingMinutes !== null) {
-    cube['ht.n'] = 1;
-    cube['ht.s'] = f.handlingMinutes;
-    cube[`ht.b${handlingBin(f.handlingMinutes)}`] = 1;
+    perf['ht.n'] = 1;
+    perf['ht.s'] = f.handlingMinutes;
+    perf[`ht.b${handlingBin(f.handlingMinutes)}`] = 1;
   }
   if (f.firstResponseMinutes !== null) {
-    cube['fr.n'] = 1;
-    cube['fr.s'] = f.firstResponseMinutes;
+    perf['fr.n'] = 1;
+    perf['fr.s'] = f.firstResponseMinutes;
   }
   for (const k of DEADLINE_KINDS) {
-    if (f.onTime[k] === true) cube[`ot.${k}.y`] = 1;
-    if (f.onTime[k] === false) cube[`ot.${k}.x`] = 1;
+    if (f.onTime[k] === true) perf[`ot.${k}.y`] = 1;
+    if (f.onTime[k] === false) perf[`ot.${k}.x`] = 1;
   }
   const rating = ratingOf(r);
   if (rating !== null) {
-    cube['cs.n'] = 1;
-    cube['cs.s'] = rating;
-    cube[`cs.${rating}`] = 1;
+    perf['cs.n'] = 1;
+    perf['cs.s'] = rating;
+    perf[`cs.${rating}`] = 1;
   }
   if (resolved && r.resolution) {
     const remedy = r.resolution.remedy ?? 'none';
-    cube[`rm.${remedy}.n`] = 1;
-    if (typeof r.resolution.amount === 'number' && Number.isFinite(r.resolution.amount)) cube[`rm.${remedy}.a`] = Math.round(r.resolution.amount * 100);
+    perf[`rm.${remedy}.n`] = 1;
+    if (typeof r.resolution.amount === 'number' && Number.isFinite(r.resolution.amount)) perf[`rm.${remedy}.a`] = Math.round(r.resolution.amount * 100);
   }
 
   const brief: Counts = { n: 1 };
@@ -148,7 +152,9 @@ export function contributionOf(r: TicketRecord, timeZone: string): Contribution 
     if (f.onTime[k] === false) agent[`ot.${k}.x`] = 1;
   }
 
-  const rows: Contribution['rows'] = [{ table: 'cube', key: cubeKey(r.category, r.severity, r.channel), counts: cube }];
+  const key = cubeKey(r.category, r.severity, r.channel);
+  const rows: Contribution['rows'] = [{ table: 'cube', key, counts: cube }];
+  if (Object.keys(perf).length) rows.push({ table: 'perf', key, counts: perf });
   const product = nameKey(r.product);
   if (product) rows.push({ table: 'product', key: product, counts: brief });
   const merchant = nameKey(r.merchant);
@@ -157,7 +163,7 @@ export function contributionOf(r: TicketRecord, timeZone: string): Contribution 
   rows.push({ table: 'agent', key: ownerId, counts: agent });
   const day = localDay(r.createdAt, timeZone);
   const dd = day.slice(8, 10);
-  rows.push({ table: 'series', key: rows[0]!.key, counts: resolved ? { [`n.${dd}`]: 1, [`r.${dd}`]: 1 } : { [`n.${dd}`]: 1 } });
+  rows.push({ table: 'series', key, counts: resolved ? { [`n.${dd}`]: 1, [`r.${dd}`]: 1 } : { [`n.${dd}`]: 1 } });
   const c: Contribution = { day, rows };
   if (r.owner?.name) c.agentName = { id: r.owner.id, name: r.owner.name };
   return c;

@@ -119,7 +119,7 @@ export function monthBucket(isoDay: string): string {
  * and merchant names (all time would grow without bound); months the daily series.
  */
 export function bucketHas(bucket: string, table: string): boolean {
-  if (table === 'cube' || table === 'agent') return true;
+  if (table === 'cube' || table === 'perf' || table === 'agent') return true;
   if (table === 'series') return bucket.startsWith('m:');
   return bucket !== ALL_TIME;
 }

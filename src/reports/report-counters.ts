@@ -29,7 +29,7 @@ import { counterId, type CounterDoc, type ReportStore, type TicketSource, type T
 import type { SpikeWatch } from './spikes';
 
 /** Bump when contributions change meaning: the counters are then rebuilt from the tickets at start. */
-export const COUNTER_FORMAT = 1;
+export const COUNTER_FORMAT = 2;
 export const COUNTERS_META = 'counters';
 export const REBUILD_REQUEST = 'rebuild-request';
 /** The cursor (in `feed_cursors`) of this consumer, beside `effects`. */

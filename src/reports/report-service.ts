@@ -3,7 +3,8 @@
  * and performance, top products and merchants, the trend. Every answer reads a bounded number of
  * counter documents by `_id` (a month: one per table; a range: whole months plus the days at its
  * ends; the daily trend: one per day of a range of at most 62 days), never the tickets — the same
- * cost at a million tickets as at ten thousand.
+ * cost at a million tickets as at ten thousand. `/complaints stats` reads only the counts (the
+ * `cube` table); the KPIs add the performance measures (`perf`).
  */
 import { CATEGORIES, CHANNELS, SEVERITIES, type Category, type ChannelName, type Severity } from '../domain/taxonomy';
 import type { Clock } from '../domain/ports';
@@ -104,8 +105,8 @@ export class ReportService {
 
   /** KPIs of the period and filter, summed from the fewest documents. */
   async kpis(range: DayRange, filter: ReportFilter = {}): Promise<KpiSet> {
-    const docs = await this.read(bucketsOfRange(range), ['cube']);
-    return kpisOf(sumCube(docs.cube, filter));
+    const docs = await this.read(bucketsOfRange(range), ['cube', 'perf']);
+    return kpisOf(sumCube([...docs.cube, ...docs.perf], filter));
   }
 
   /**
@@ -113,12 +114,14 @@ export class ReportService {
    * largest first; `all` without a breakdown. Cube breakdowns honour the filter; name tables
    * (agent, product, merchant) count all tickets of the period.
    */
-  async breakdown(range: DayRange, by: Breakdown | null, filter: ReportFilter = {}): Promise<GroupRow[]> {
+  async breakdown(range: DayRange, by: Breakdown | null, filter: ReportFilter = {}, options: { countsOnly?: boolean } = {}): Promise<GroupRow[]> {
     const buckets = bucketsOfRange(range);
     if (!by || (CUBE_DIMENSIONS as readonly string[]).includes(by)) {
-      const docs = await this.read(buckets, ['cube']);
-      if (!by) return [{ dimension: 'category', group: 'all', kpis: kpisOf(sumCube(docs.cube, filter)) }];
-      return cubeGroups(docs.cube, filter, by as CubeDimension);
+      // The counts are in the cube; the performance measures (times, on-time, ratings, remedies) in perf.
+      const docs = await this.read(buckets, options.countsOnly ? ['cube'] : ['cube', 'perf']);
+      const cells = [...docs.cube, ...docs.perf];
+      if (!by) return [{ dimension: 'category', group: 'all', kpis: kpisOf(sumCube(cells, filter)) }];
+      return cubeGroups(cells, filter, by as CubeDimension);
     }
     const table = by as Exclude<Table, 'cube'>;
     const docs = await this.read(buckets, [table]);
@@ -130,7 +133,7 @@ export class ReportService {
    * group (or `all`), largest first.
    */
   async stats(range: DayRange, by: Breakdown | null, filter: ReportFilter = {}): Promise<StatsRow[]> {
-    const rows = (await this.breakdown(range, by, filter)).filter((r) => (r.kpis ?? r.brief!).filed > 0 || (r.brief?.open ?? 0) > 0);
+    const rows = (await this.breakdown(range, by, filter, { countsOnly: true })).filter((r) => (r.kpis ?? r.brief!).filed > 0 || (r.brief?.open ?? 0) > 0);
     return rows.map((r) => {
       const x = r.kpis ?? r.brief!;
       return { group: r.group, ...(r.name ? { name: r.name } : {}), filed: x.filed, open: x.open, resolved: x.resolved, rejected: x.rejected, late: r.kpis ? r.kpis.late : r.brief!.late };
@@ -142,11 +145,12 @@ export class ReportService {
     const days = daysOf(range);
     const daily = days.length <= DAILY_TREND_MAX_DAYS;
     const [docs, series, load, alerts] = await Promise.all([
-      this.read(bucketsOfRange(range), ['cube', 'agent', 'product', 'merchant']),
+      this.read(bucketsOfRange(range), ['cube', 'perf', 'agent', 'product', 'merchant']),
       daily ? this.read(monthsOf(range).map((m) => `m:${m}`), ['series']) : null,
       this.read([ALL_TIME], ['agent']),
       this.store.alertsOfDays(days.slice(-31)),
     ]);
+    const cells = [...docs.cube, ...docs.perf];
     let points: Overview['trend']['points'];
     if (daily) {
       const perDay = new Map<string, { filed: number; resolved: number }>(days.map((d) => [d, { filed: 0, resolved: 0 }]));
@@ -172,11 +176,11 @@ export class ReportService {
     return {
       range,
       filter,
-      kpis: kpisOf(sumCube(docs.cube, filter)),
+      kpis: kpisOf(sumCube(cells, filter)),
       breakdown: {
-        category: cubeGroups(docs.cube, filter, 'category'),
-        severity: cubeGroups(docs.cube, filter, 'severity'),
-        channel: cubeGroups(docs.cube, filter, 'channel'),
+        category: cubeGroups(cells, filter, 'category'),
+        severity: cubeGroups(cells, filter, 'severity'),
+        channel: cubeGroups(cells, filter, 'channel'),
       },
       matrix: categoryBySeverity(docs.cube, filter),
       agents: nameRows(docs.agent),
@@ -194,7 +198,7 @@ export class ReportService {
   private async read(buckets: string[], tables: Table[]): Promise<Record<Table, CounterDoc[]> & { reads: number }> {
     const ids = buckets.flatMap((b) => tables.filter((t) => bucketHas(b, t)).map((t) => counterId(b, t)));
     const found = await this.store.readCounters(ids);
-    const out = { cube: [], agent: [], product: [], merchant: [], series: [], reads: ids.length } as Record<Table, CounterDoc[]> & { reads: number };
+    const out = { cube: [], perf: [], agent: [], product: [], merchant: [], series: [], reads: ids.length } as Record<Table, CounterDoc[]> & { reads: number };
     for (const id of ids) {
       const d = found.get(id);
       if (d) out[id.slice(id.lastIndexOf(':') + 1) as Table].push(d);
