@@ -27,7 +27,7 @@ async function main(): Promise<number> {
       try {
         // The feed is only read here (to replay what was counted after the tickets' state).
         const feed = new MongoTicketRepository(conn, { personalKey: config.CONTACT_HASH_SECRET ?? 'unused-for-reading' }).feed;
-        const counters = new ReportCounters({ store, feed, cursors: new MongoCursorStore(conn), clock: systemClock, logger: pino({ level: 'warn' }), timeZone: config.SLA_TIMEZONE });
+        const counters = new ReportCounters({ store, feed, cursors: new MongoCursorStore(conn), clock: systemClock, logger: pino({ level: 'warn' }), timeZone: config.SLA_TIMEZONE, keepAlive: () => lease.tryAcquire() });
         const r = await counters.rebuild('npm run report:rebuild');
         console.log(`rebuilt the report counters of ${label}: ${r.tickets} tickets, ${r.documents} counter documents, ${r.replayed} feed entries replayed after ${REPORT_CURSOR} (${r.ms} ms)`);
         return 0;
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
       // The service removes the request once it has rebuilt the counters.
       if (await store.getMeta(REBUILD_REQUEST)) continue;
       const meta = (await store.getMeta(COUNTERS_META)) ?? {};
-      console.log(`rebuilt by the service: ${String(meta.tickets)} tickets, ${String(meta.documents)} counter documents (${String(meta.ms)} ms)`);
+      console.log(`rebuilt by the service: ${String(meta.tickets)} tickets, ${String(meta.documents)} counter documents (${String(meta.seconds)} s)`);
       return 0;
     }
     console.error('the service did not rebuild the counters within 15 minutes; its log says why (the request stays and is served when it can)');

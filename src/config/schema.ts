@@ -102,7 +102,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLACK_API_URL: { description: 'Base URL of the Slack Web API (tests and proxies point it elsewhere)' },
   SLACK_CHANNEL: { description: 'Channel ID where new tickets go unless the routing file says otherwise', example: 'C0123456789' },
   SLACK_ESCALATION_CHANNEL: { description: 'Channel ID that also gets major and high-risk tickets, mentioning the supervisors', example: 'C0987654321' },
-  SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
+  SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, report, dashboard, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
   SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (format in README.md, section Slack)', example: './slack-routing.json' },
   SLACK_LANGUAGE: { description: 'Language of the Slack app: zh-CN, zh-TW or en' },
   SLACK_THREAD_DEFAULT: { description: 'What a plain reply in a ticket thread is: internal (a note, the default) or customer (sent to the customer)' },

@@ -57,6 +57,8 @@ export interface ReportCountersDeps {
   logger: CoreLogger;
   timeZone: string;
   spikes?: SpikeWatch;
+  /** Called between chunks of a rebuild: keeps the lease of the instance rebuilding (a rebuild may outlast it). */
+  keepAlive?: () => Promise<unknown>;
 }
 
 export class ReportCounters implements FeedHandler {
@@ -267,6 +269,7 @@ export class ReportCounters implements FeedHandler {
         }
       }
       tickets += chunk.length;
+      await this.deps.keepAlive?.();
     }
     await store.writeCounters([...docs.values()]);
     // Replay what was handled beyond that point (tallies skip what the tickets showed).
@@ -280,7 +283,8 @@ export class ReportCounters implements FeedHandler {
       from = cursor;
     }
     const result = { tickets, documents: docs.size, replayed, ms: Date.now() - started };
-    await store.setMeta(COUNTERS_META, { format: COUNTER_FORMAT, builtAt: this.deps.clock.now(), reason, ...result });
+    // (Seconds, not milliseconds: a stored number should not look like anything a customer wrote.)
+    await store.setMeta(COUNTERS_META, { format: COUNTER_FORMAT, builtAt: this.deps.clock.now(), reason, tickets, documents: docs.size, replayed, seconds: Math.round(result.ms / 100) / 10 });
     this.ready = true;
     logger.info(result, 'report counters rebuilt');
     return result;

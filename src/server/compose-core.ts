@@ -80,8 +80,8 @@ export function composeCore(
   });
   const reportStore = new MongoReportStore(conn);
   const spikes = new SpikeWatch({ store: reportStore, clock: parts.clock, logger: parts.logger, sinks: parts.alertSinks ?? [], settings: { ...(settings.spike ?? DEFAULT_SPIKE), timeZone: settings.timeZone } });
-  const counters = new ReportCounters({ store: reportStore, feed, cursors, clock: parts.clock, logger: parts.logger, timeZone: settings.timeZone, spikes });
   const reportLease = new MongoLease(conn, 'report-worker');
+  const counters = new ReportCounters({ store: reportStore, feed, cursors, clock: parts.clock, logger: parts.logger, timeZone: settings.timeZone, spikes, keepAlive: () => reportLease.tryAcquire() });
   const reportWorker = new FeedWorker(feed, cursors, [counters], parts.logger, { intervalMs: settings.feedIntervalMs ?? 2000, lease: reportLease }, REPORT_CURSOR);
   const reports = { counters, worker: reportWorker, service: new ReportService(reportStore, { clock: parts.clock, timeZone: settings.timeZone }), spikes, store: reportStore, lease: reportLease };
   const { alertSinks: _sinks, ...coreParts } = parts;

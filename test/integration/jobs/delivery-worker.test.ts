@@ -67,6 +67,8 @@ describe('delivery worker', () => {
       expect(r.status).toBe(201);
       numbers.push(r.body.number);
     }
+    // A filing answers at its commit point and reaches the feed a moment later: wait for that.
+    await server.complaints.settled();
     return numbers;
   }
 
