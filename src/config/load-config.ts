@@ -40,5 +40,5 @@ export function loadConfig(env?: NodeJS.ProcessEnv, options: { dotenvPath?: stri
 }
 
 function isSecret(key: string): boolean {
-  return /SECRET|PASSWORD|TOKEN|URI|KEYS/.test(key);
+  return /secret|password|token|uri|keys/i.test(key);
 }

@@ -86,6 +86,25 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SPIKE_BASELINE_DAYS: { description: 'Spike alert: the baseline is the mean per day over this many days before' },
   REPORT_CURRENCY: { description: 'Currency of remedy amounts in reports (ISO 4217 code)' },
   REPORT_LANGUAGE: { description: 'Language of reports, charts and the dashboard: zh-CN, zh-TW or en' },
+  MicrosoftAppId: { description: 'Bot Framework app id; when set, /api/messages checks every request\'s JWT (leave empty for the Emulator)', example: '00000000-0000-0000-0000-000000000000' },
+  MicrosoftAppPassword: { description: 'Bot Framework app password (client secret) of MicrosoftAppId', example: 'change-me' },
+  MicrosoftAppType: { description: 'Bot Framework app type: MultiTenant, SingleTenant or UserAssignedMSI' },
+  MicrosoftAppTenantId: { description: 'Tenant of a SingleTenant or UserAssignedMSI app', example: '00000000-0000-0000-0000-000000000000' },
+  BOT_BODY_LIMIT: { description: 'Largest Bot Framework activity accepted at /api/messages' },
+  BOT_MAX_MESSAGE_CHARS: { description: 'Longest customer message the bot reads (longer ones get a polite "too long")' },
+  BOT_DEFAULT_CURRENCY: { description: 'Currency of an amount given as a bare number' },
+  DIRECTLINE_SECRET: {
+    description: 'Direct Line secret for clients that generate their own tokens (POST /v3/directline/tokens/generate); also keys the token signatures',
+    example: 'change-me-to-32-random-characters',
+  },
+  DIRECTLINE_TOKEN_TTL_SECONDS: { description: 'Lifetime of Direct Line and widget tokens (clients refresh them)' },
+  DIRECTLINE_RATE_LIMIT: { description: 'Messages per minute one Direct Line conversation may post (per instance)' },
+  DIRECTLINE_MAX_ACTIVITY_BYTES: { description: 'Largest activity a Direct Line client may post, in bytes' },
+  WIDGET_ALLOWED_ORIGINS: { description: 'Comma-separated origins whose pages may get widget tokens (* as port or host wildcard)' },
+  EVIDENCE_STORE: { description: 'Where customer files go: gridfs (the service database) or folder (EVIDENCE_DIR)' },
+  EVIDENCE_DIR: { description: 'Folder for customer files when EVIDENCE_STORE=folder' },
+  EVIDENCE_MAX_MB: { description: 'Largest customer file accepted, in MB' },
+  EVIDENCE_TYPES: { description: 'Comma-separated content types accepted as evidence' },
   API_KEYS: {
     description: 'Keys of integrating systems as name:sha256-hex, comma-separated (npm run api-key -- --name hotline); required in production, unset in development leaves the API open',
     example: 'hotline:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8',
@@ -202,6 +221,28 @@ export const configSchema = z.object({
   SLACK_SEND_PREFIX: z.string().trim().min(1).max(10).default('>>'),
   SLACK_NOTE_PREFIX: z.string().trim().min(1).max(10).default('//'),
   SLACK_RATE_PER_CHANNEL: z.coerce.number({ message: 'must be a number of messages per second' }).gt(0, { message: 'must be above 0' }).max(100, { message: 'must be at most 100' }).default(1),
+  MicrosoftAppId: z.string().trim().min(1).optional(),
+  MicrosoftAppPassword: z.string().min(1).optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().trim().min(1).optional(),
+  BOT_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, { message: 'must look like 256kb or 1mb' }).default('256kb'),
+  BOT_MAX_MESSAGE_CHARS: z.coerce.number({ message: 'must be a number' }).int().min(100).max(5000, { message: 'must be at most 5000 (the longest complaint the core stores)' }).default(5000),
+  BOT_DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, { message: 'must be a 3-letter currency code such as CNY' }).default('CNY'),
+  DIRECTLINE_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(60).max(86400).default(1800),
+  DIRECTLINE_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10000).default(30),
+  DIRECTLINE_MAX_ACTIVITY_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024).max(10_000_000).default(32768),
+  WIDGET_ALLOWED_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .default(['http://localhost:*', 'http://127.0.0.1:*']),
+  EVIDENCE_STORE: z.enum(['gridfs', 'folder'], { message: 'must be gridfs or folder' }).default('gridfs'),
+  EVIDENCE_DIR: z.string().min(1).default('./data/evidence'),
+  EVIDENCE_MAX_MB: z.coerce.number({ message: 'must be a number of MB' }).min(0.01).max(100).default(10),
+  EVIDENCE_TYPES: z
+    .string()
+    .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .default(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']),
 }).superRefine((c, ctx) => {
   // The Slack app is on with its bot token and a way to receive: the signing secret (HTTP) or an
   // app token (Socket Mode). Half a setup, or no channel to post to, is a mistake.

@@ -3,28 +3,19 @@
  * (owner → team lead → complaint centre), hand it to a colleague, and record a contact made
  * outside the desk (a phone call), which meets the first-contact deadline. Optimistic and retry-safe like every change
  * (change-ticket.ts): the same request on the same expected version answers as its own success.
- *
- * The commit loop mirrors ChangeTicket's (which keeps its own private): a ticket's first change
- * waits for its filing to be in the feed, a retry of a committed request is recognised by position.
+ * Every change goes through ChangeTicket's commit loop.
  */
-import { ConcurrentChangeError, DomainError, NotOwnerError, TicketNotFoundError, ValidationError } from './errors';
-import { EVENTS, type EventType } from './events';
-import type { ChangeFeed, ChangeObserver, Clock, CoreLogger, FeedEntry, SlaPlanner, TicketRepository } from './ports';
+import { DomainError, NotOwnerError, ValidationError } from './errors';
+import { EVENTS } from './events';
+import type { SlaPlanner } from './ports';
 import { planDeadlines } from './plan-deadlines';
 import { isOpen } from './state-machine';
-import { requestKeyOf } from './change-ticket';
+import type { ChangeTicket, Decision } from './change-ticket';
 import type { Actor, Ticket } from './ticket';
 
 export interface AgentActionDeps {
-  tickets: TicketRepository;
-  feed: ChangeFeed;
+  changes: ChangeTicket;
   sla: SlaPlanner;
-  clock: Clock;
-  logger: CoreLogger;
-  observer?: ChangeObserver;
-  onCommitted?: (entry: FeedEntry) => void;
-  /** Resolves once a filing this process is announcing is in the feed. */
-  filingAnnounced?: (number: string) => Promise<void>;
 }
 
 export interface AgentActionInput {
@@ -94,63 +85,13 @@ export class AgentActions {
     if (t.owner && input.actor.kind === 'agent' && t.owner.id !== input.actor.id && !input.asSupervisor) throw new NotOwnerError(t.number, input.actor.id);
   }
 
-  private async change(
+  private change(
     number: string,
     input: AgentActionInput,
     action: string,
     params: unknown,
-    decide: (before: Ticket, now: Date) => { after: Ticket; events: EventType[] },
+    decide: (before: Ticket, now: Date) => Decision,
   ): Promise<Ticket> {
-    const requestKey = requestKeyOf({ actor: input.actor, action, params });
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const before = await this.get(number);
-      if (before.version === 1) await this.ensureAnnounced(before);
-      // A retry of this very request that committed (its answer was lost) is answered as its success.
-      if (await this.alreadyCommitted(before, requestKey, input.expectedVersion)) return before;
-      const decision = decide(before, this.deps.clock.now());
-      const result = await this.deps.tickets.commitChange({
-        number,
-        expectedVersion: before.version,
-        after: decision.after,
-        events: decision.events,
-        actor: input.actor,
-        action,
-        requestKey,
-      });
-      if (result.committed) {
-        try {
-          this.deps.observer?.committed(result.entry);
-        } catch (err) {
-          this.deps.logger.warn({ err, ticket: number }, 'change observer failed');
-        }
-        this.deps.onCommitted?.(result.entry);
-        return decision.after;
-      }
-      if (result.winner?.requestKey === requestKey) return this.get(number);
-    }
-    throw new ConcurrentChangeError(number);
-  }
-
-  /** A ticket's changes follow its filing in the feed (as in ChangeTicket). */
-  private async ensureAnnounced(t: Ticket): Promise<void> {
-    await this.deps.filingAnnounced?.(t.number);
-    for (const wait of [0, 10, 30, 100, 300, 1000]) {
-      if (wait) await new Promise((r) => setTimeout(r, wait));
-      if ((await this.deps.feed.lockHolder(t.number, 1)) !== null) return;
-    }
-    await this.deps.feed.announceFilings([t]);
-  }
-
-  private async get(number: string): Promise<Ticket> {
-    const t = await this.deps.tickets.get(number);
-    if (!t) throw new TicketNotFoundError(number);
-    return t;
-  }
-
-  /** With the version the caller saw, exactly the change after it; without, the latest change. */
-  private async alreadyCommitted(t: Ticket, requestKey: string, expectedVersion: number | undefined): Promise<boolean> {
-    const version = expectedVersion !== undefined ? expectedVersion + 1 : t.version;
-    if (version > t.version || version < 2) return false;
-    return (await this.deps.feed.entryOf(t.number, version))?.requestKey === requestKey;
+    return this.deps.changes.apply(number, { actor: input.actor, action, params, expectedVersion: input.expectedVersion }, decide);
   }
 }

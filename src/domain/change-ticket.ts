@@ -39,9 +39,11 @@ export interface TransitionInput {
   resolution?: { remedy?: Remedy | null; amount?: number | null; note: string };
   /** The version the caller saw (e.g. the one a Slack message showed); makes retries exact. */
   expectedVersion?: number;
+  /** A supervisor may act on a ticket somebody else owns. */
+  asSupervisor?: boolean;
 }
 
-interface ChangeRequest {
+export interface ChangeRequest {
   actor: Actor;
   action: string;
   /** What else identifies the request (reason, resolution, message id …). */
@@ -49,7 +51,7 @@ interface ChangeRequest {
   expectedVersion?: number;
 }
 
-type Decision = { after: Ticket; events: EventType[] };
+export type Decision = { after: Ticket; events: EventType[] };
 
 const ACTION_EVENTS: Partial<Record<TransitionAction, EventType>> = {
   claim: EVENTS.TICKET_CLAIMED,
@@ -79,7 +81,7 @@ export class ChangeTicket {
     const params = { reason: input.reason?.trim() || null, resolution: input.resolution ?? null };
     return this.change(number, { actor: input.actor, action, params, expectedVersion: input.expectedVersion }, (before, now) => {
       if (action === 'claim' && before.status === 'claimed' && before.owner) throw new AlreadyClaimedError(number, before.owner.id);
-      if (OWNER_ONLY.includes(action) && before.owner && input.actor.kind === 'agent' && before.owner.id !== input.actor.id) {
+      if (OWNER_ONLY.includes(action) && before.owner && input.actor.kind === 'agent' && before.owner.id !== input.actor.id && !input.asSupervisor) {
         throw new NotOwnerError(number, input.actor.id);
       }
       const to = nextStatus(before.status, action, input.reason);
@@ -259,6 +261,14 @@ export class ChangeTicket {
   }
 
   // ---- the commit loop ------------------------------------------------------------------------
+
+  /**
+   * The commit loop every change goes through (this file's and agent-actions.ts's): read, decide,
+   * commit at the next version; retry on a lost race; answer a committed retry as its success.
+   */
+  async apply(number: string, request: ChangeRequest, decide: (before: Ticket, now: Date) => Decision): Promise<Ticket> {
+    return this.change(number, request, decide);
+  }
 
   private async change(number: string, request: ChangeRequest, decide: (before: Ticket, now: Date) => Decision): Promise<Ticket> {
     const requestKey = requestKeyOf(request);

@@ -38,6 +38,8 @@ import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-del
 import { MongoDeliveryStore } from '../store/mongo-deliveries';
 import { MongoMessageStore } from '../store/mongo-messages';
 import { createSlackEdge, slackConfigured, type SlackEdge, type SlackEdgeOptions } from '../../channels/slack';
+import { createCustomerEdges, type CustomerEdges, type CustomerEdgesOptions } from '../../channels/customer-edges';
+import type { CustomerChannel } from '../../channels/customer-channel';
 
 export interface ServerHandle {
   app: Express;
@@ -60,6 +62,9 @@ export interface ServerHandle {
   slack: SlackEdge | null;
   /** Delivery of agents' messages to customers on their channels. */
   customerDelivery: DeliveryWorker;
+  /** Where customers talk to the service (Bot Framework, Direct Line, widget) and how to reach them again. */
+  customerEdges: CustomerEdges;
+  customerChannels: CustomerChannel[];
   stop(): Promise<void>;
 }
 
@@ -69,6 +74,7 @@ export interface StartOptions {
   classifier?: Classifier;
   /** Interval of the filing repair (filings committed but not in the change feed after a crash); 0 disables. */
   sweepIntervalMs?: number;
+  customerEdges?: CustomerEdgesOptions;
   /** How often feed handlers look for changes committed by other instances (ms); 0: only when this process commits. */
   feedIntervalMs?: number;
   /** Last ticket sequence of a year (tests lower it to reach the cap). */
@@ -164,11 +170,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const jobs = { repairFilings: async () => {}, retention: async () => {}, reports: async () => {} };
 
+  const customerEdges = createCustomerEdges({ config, logger, conn, complaints, taxonomy, clock }, options.customerEdges);
+
   // Deliveries that follow the feed: agents' messages to customers, and (when configured) Slack.
   const deliveries = new MongoDeliveryStore(conn);
   const messages = new MongoMessageStore(conn);
   const customerDelivery = new DeliveryWorker(
-    new CustomerDelivery({ channels: options.customerChannels ?? [], tickets: complaints, messages }),
+    new CustomerDelivery({ channels: options.customerChannels ?? customerEdges.channels, tickets: complaints, messages }),
     repository.feed,
     core.cursors,
     deliveries,
@@ -189,7 +197,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const dashboardSecret = config.DASHBOARD_SECRET ?? DEV_DASHBOARD_SECRET;
   if (!config.DASHBOARD_SECRET) logger.warn('DASHBOARD_SECRET is not set: dashboard links are signed with a built-in development key (allowed outside production only)');
-  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, slack, reports: reports.service, dashboardSecret });
+  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, slack, customerEdges, reports: reports.service, dashboardSecret });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
   // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
@@ -197,6 +205,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (!connected) logger.warn({ db: database.displayUri }, 'database not reachable yet: serving 503 until it is');
 
   const server = http.createServer(app);
+  server.on('upgrade', (req, socket, head) => {
+    if (!customerEdges.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -243,7 +254,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         idempotencyDays: config.RETENTION_IDEMPOTENCY_DAYS,
         lookupFailureDays: config.RETENTION_LOOKUP_FAILURES_DAYS,
       });
-      logger.info(r, 'retention done');
+      // Delivery records (claims, outcomes) matter until the feed entries they belong to are gone.
+      const deliveryRecords = await deliveries.trim(new Date(clock.now().getTime() - config.RETENTION_FEED_DAYS * 86_400_000));
+      logger.info({ ...r, deliveryRecords }, 'retention done');
     },
     logger,
     new MongoLease(conn, 'retention', 10 * 60_000),
@@ -272,6 +285,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (stopping ??= (async () => {
       await Promise.all([repairJob.stop(), retentionJob.stop(), reportJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
+      await customerEdges.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => {
@@ -289,7 +303,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, reports, metrics, slack, customerDelivery, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, reports, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {
@@ -310,6 +324,8 @@ export function buildApp(deps: {
   dashboardSecret?: string;
   /** Mounted before anything parses bodies (Slack signs the raw body). */
   slack?: Pick<SlackEdge, 'mount'> | null;
+  /** Customer-facing routes (Bot Framework, Direct Line, widget), mounted before the 404 handler. */
+  customerEdges?: Pick<CustomerEdges, 'mount'>;
 }): Express {
   const { config, logger, metrics, complaints, database, taxonomy } = deps;
   const app = express();
@@ -347,6 +363,9 @@ export function buildApp(deps: {
   });
   for (const p of ['/healthz', '/readyz', '/metrics', '/api/openapi.json']) app.all(p, methodNotAllowed(['GET', 'HEAD']));
 
+  // Customer edges first: Bot Framework traffic comes from a few channel servers (an address limit would
+  // throttle every customer behind them); each edge has its own limits (JWT, per-conversation rate, token).
+  deps.customerEdges?.mount(app);
   // Per client address (behind TRUST_PROXY, the address the proxy saw); per instance.
   app.use(
     '/api',

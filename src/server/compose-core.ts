@@ -93,6 +93,7 @@ export function composeCore(
       idempotency: new MongoIdempotencyStore(conn),
       lookupGuard: new MongoLookupGuard(conn, { clientMaxFailures: settings.lookupMaxFailures, ticketFreeFailures: settings.lookupLast4FreeFailures }),
       messages: new MongoMessageStore(conn),
+      audit,
       ...coreParts,
       onCommitted: () => {
         worker.kick();

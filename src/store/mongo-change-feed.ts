@@ -302,7 +302,16 @@ export class MongoCursorStore implements CursorStore {
 
   async set(name: string, value: number): Promise<void> {
     try {
-      await this.model.replaceOne({ _id: name }, { _id: name, value, at: new Date() }, { upsert: true });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.model.replaceOne({ _id: name }, { _id: name, value, at: new Date() }, { upsert: true });
+          return;
+        } catch (err) {
+          // Two first saves at once: on FerretDB one upsert's insert loses to the other's. The
+          // document exists now, so saving again replaces it.
+          if (!isDuplicateKey(err) || attempt > 2) throw err;
+        }
+      }
     } catch (err) {
       translateStoreError(err);
     }

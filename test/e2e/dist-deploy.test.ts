@@ -60,8 +60,10 @@ describe('a deployment of dist alone', () => {
       expect(uncovered).not.toContain(year);
       expect(out).toContain('classifier model loaded');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
     }
   });
 });

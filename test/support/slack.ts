@@ -47,6 +47,7 @@ export function restoreNetwork(): void {
 
 /** Everything committed so far delivered to Slack and to customers, and every handler's work done. */
 export async function settle(server: TestServer): Promise<void> {
+  await server.complaints.settled(); // filings answered so far are in the change feed
   await server.slack!.idle();
   // The reporting counters behind /complaints stats follow the feed too.
   await server.reports.worker.drain(30_000);

@@ -13,6 +13,7 @@ import { redactUri } from '../../src/logging/logger';
 import { benchFiling } from './filing-bench';
 import { benchReports, reportBenchMarkdown } from './report-bench';
 import { benchSlackMarkdown } from './slack-bench';
+import { benchConversations, idleRssMb, type ConversationBenchResult } from './conversation-bench';
 
 interface Section {
   title: string;
@@ -31,6 +32,7 @@ function machine(db: string): string {
 
 async function main(): Promise<void> {
   const count = Number(process.env.BENCH_COUNT ?? 400);
+  const only = process.env.BENCH_ONLY;
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const dir = process.env.MONGODB_URI ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-db-'));
   const embedded = dir ? await startEmbeddedDb({ dataDir: dir, port: 0 }) : null;
@@ -38,6 +40,13 @@ async function main(): Promise<void> {
   const dbLabel = embedded ? 'embedded FerretDB 1.24 (SQLite backend)' : redactUri(uri);
   const sections: Section[] = [];
   try {
+    if (!only || only === 'conversations') {
+      const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 200);
+      console.log(`conversation benchmark: ${conversations} concurrent Direct Line conversations against ${dbLabel}`);
+      const idle = await idleRssMb(uri);
+      sections.push({ title: 'Conversation turns (Direct Line, dialog state in the database vs in memory)', markdown: conversationMarkdown(await benchConversations(uri, { conversations }), idle) });
+    }
+    if (only && only !== 'filing') throw new SkipRest();
     console.log(`filing benchmark: ${count} filings per run against ${dbLabel}`);
     const filing = await benchFiling(uri, { count, rounds, concurrency: [1, 16, 64] });
     sections.push({
@@ -86,15 +95,22 @@ async function main(): Promise<void> {
         sections.push({ title: 'Classifier', markdown: await mod.benchNlpMarkdown() });
       }
     }
+  } catch (err) {
+    if (!(err instanceof SkipRest)) throw err;
   } finally {
     await embedded?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  if (only) {
+    // A partial run prints its sections and leaves docs/BENCHMARKS.md (the full run's record) alone.
+    for (const sct of sections) console.log(`\n## ${sct.title}\n\n${sct.markdown}\n`);
+    return;
+  }
   const out = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (tools/bench/run.ts). Every figure is stated against a baseline measured in the same run.',
+    'Written by `npm run bench` (tools/bench/run.ts, after `npm run build`: the conversation benchmark runs the compiled service). Every figure is stated against a baseline measured in the same run.',
     '',
     machine(dbLabel),
     '',
@@ -104,6 +120,56 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, out);
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+class SkipRest extends Error {}
+
+function conversationMarkdown(rows: ConversationBenchResult[], idleRss: number): string {
+  const memory = rows.find((r) => r.variant === 'memory')!;
+  const dbRuns = rows.filter((r) => r.variant === 'database' && !r.flags);
+  const capped = rows.find((r) => r.flags);
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const n = memory.conversations;
+  return [
+    `${n} customers talk to the service at once through its Direct Line (HTTP), each through a whole complaint: a greeting,`,
+    'the story, name, phone, date, order, a skipped question, amount, remedy, "done", submit, and the category pick when the',
+    'classifier is unsure — 12 turns, the last few filing a real ticket. A turn is timed as a client sees it: POST the',
+    'activity, then GET the activities after the watermark until the bot has replied. The service runs as a child process',
+    '(its peak RSS is sampled every 200 ms). Both variants store the Direct Line activities and the tickets in the same',
+    'embedded database; only the dialog state differs: `MongoBotStorage` (eTag-checked versions by unique insert, the',
+    "default) against botbuilder's `MemoryStorage`. Runs: database, memory, database again, then database once more with",
+    "V8's old space capped (`node --max-old-space-size=160`). Targets: p99 ≤ 2× the memory baseline, RSS < 300 MB.",
+    '',
+    '| run | state | node flags | turns | failed | tickets | turns/s | p50 ms | p90 ms | p99 ms | max ms | peak RSS MB |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r, i) =>
+        `| ${i + 1} | ${r.variant} | ${r.flags ? `\`${r.flags}\`` : 'defaults'} | ${r.turns} | ${r.failed} | ${r.tickets}/${r.conversations} | ${(r.turns / r.seconds).toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p90.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
+    ),
+    '',
+    '| database run vs memory | p50 ratio | p99 ratio | RSS |',
+    '|---|---:|---:|---:|',
+    ...dbRuns.map((d, i) => `| ${i === 0 ? 'first (cold)' : 'second (warm)'} | **${ratio(d.p50, memory.p50)}** | **${ratio(d.p99, memory.p99)}** | ${d.peakRssMb.toFixed(0)} MB |`),
+    '',
+    `The compiled service alone, started and idle (classifier model, botbuilder, express, the database driver), holds ${idleRss.toFixed(0)} MB RSS.`,
+    capped
+      ? `With V8's old space capped at 160 MB the same load peaks at ${capped.peakRssMb.toFixed(0)} MB RSS (p50 ${capped.p50.toFixed(0)} ms, p99 ${capped.p99.toFixed(0)} ms, ${capped.failed} failed turns): with default flags V8 lets the heap grow lazily, the live data of ${n} conversations in flight is small. Run the service with \`NODE_OPTIONS=--max-old-space-size=160\` where RSS matters (docs/operations.md).`
+      : '',
+    '',
+    '**Where the time goes.** At this load every turn waits in the embedded database\'s queue: FerretDB executes one',
+    'command at a time, so latency is (commands queued) ÷ (commands per second). A turn costs, in both variants, the',
+    'insert of the customer\'s activity, one ordered insert of the bot\'s replies and the `_id` probe of the poll; the',
+    'database-backed state adds one insert per turn (the next state version; its eTag check) plus, every 16 turns, a',
+    'hint update and a bulk delete of old versions — reads of the state come from the instance\'s cache, checked by',
+    'that insert. Filing turns add the core\'s own writes to both variants. What would lift it without weakening the',
+    'state: MongoDB (`MONGODB_URI`), which runs commands in parallel; or, on the embedded database, a group commit of',
+    'state versions across conversations (one unordered `insertMany` per flush, as the core does for filings), which',
+    'keeps every version an insert of a unique key.',
+    '',
+    '**Memory.** The peak is mostly the V8 heap under 200 concurrent turns (the memory-state run peaks as high or',
+    'higher); of the idle figure, botbuilder and botbuilder-dialogs (with the Recognizers-Text suites its prompts load)',
+    'take about 65 MB, mongoose about 20 MB, the classifier and chrono-node about 25 MB.',
+  ].join('\n');
 }
 
 main().catch((err: unknown) => {

@@ -46,6 +46,7 @@ describe('Slack outbox with two instances', () => {
   it('when the instance that delivers stops, then the other takes over and nothing is lost or doubled', async () => {
     await a.slack!.worker.stop(); // releases its lease
     const numbers = [await file(a), await file(b), await file(a)];
+    await Promise.all([a.complaints.settled(), b.complaints.settled()]);
     await b.slack!.worker.drain(30_000);
     for (const n of numbers) expect(fake.callsOf('chat.postMessage').filter((c) => c.args.metadata?.event_payload?.number === n)).toHaveLength(1);
     a.slack!.worker.start();

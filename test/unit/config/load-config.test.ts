@@ -68,7 +68,7 @@ describe('configuration', () => {
 
   it('when .env.example is read, then it documents every setting and only those', () => {
     const text = fs.readFileSync(path.join(__dirname, '../../../.env.example'), 'utf8');
-    const keys = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    const keys = [...text.matchAll(/^#?\s*([A-Za-z][A-Za-z0-9_]+)=/gm)].map((m) => m[1]);
     const schemaKeys = Object.keys(configSchema.shape).sort();
     expect([...new Set(keys)].sort()).toEqual(schemaKeys);
     expect(Object.keys(SETTINGS).sort()).toEqual(schemaKeys);
