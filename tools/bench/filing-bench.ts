@@ -62,12 +62,13 @@ export async function benchFiling(
       const core = benchCore(conn, opts.classifier ?? loadModel());
       core.worker.start();
       const service = core.complaints;
-      // A round ends when its filings are filed AND audited: the effects are part of the cost.
+      // A round ends when its filings are filed AND audited AND counted: the effects are part of the cost.
       const fileAll = async (base: number) => {
         const perSec = await timeIt(opts.count, concurrency, (i) => service.file(body(base + i), { actor: { kind: 'api', id: 'bench' } }));
         const started = process.hrtime.bigint();
         await service.settled();
         await core.worker.drain();
+        await core.reports.worker.drain();
         const drainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
         return opts.count / (opts.count / perSec + drainSeconds);
       };
@@ -88,6 +89,7 @@ export async function benchFiling(
       await timeIt(50, concurrency, (i) => service.file(body(100000 + i), { actor: { kind: 'api', id: 'bench' } }));
       await service.settled();
       await core.worker.drain();
+      await core.reports.worker.drain();
       // Interleaved rounds: this machine is shared, so each ratio compares two runs made back to back.
       const raw: number[] = [];
       const svc: number[] = [];

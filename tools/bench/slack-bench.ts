@@ -112,6 +112,7 @@ function instance(conn: Connection, fake: RemoteFake, rate: number, routingFile:
       logger,
       conn,
       complaints: core.complaints,
+      reports: core.reports.service,
       messages: new MongoMessageStore(conn),
       taxonomy: DEFAULT_TAXONOMY,
       clock: systemClock,
