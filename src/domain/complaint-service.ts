@@ -14,6 +14,7 @@ import { FileComplaint, type FileContext, type FileResult, type FilingOptions } 
 import { LookupTicket, type LookupResult, type Verification } from './lookup-ticket';
 import { EraseCustomer, type EraseResult } from './erase-customer';
 import type {
+  AuditLog,
   ChangeFeed,
   ChangeObserver,
   Classifier,
@@ -37,6 +38,8 @@ export interface ComplaintServiceDeps {
   feed: ChangeFeed;
   idempotency: IdempotencyStore;
   lookupGuard: LookupGuard;
+  /** Where lookups are recorded (who looked at which ticket). */
+  audit?: AuditLog;
   messages: MessageStore;
   classifier: Classifier;
   sla: SlaPlanner;

@@ -19,6 +19,13 @@ import { MongoIdempotencyStore } from '../store/mongo-idempotency';
 import { MongoLookupGuard } from '../store/mongo-lookup-guard';
 import { MongoMessageStore } from '../store/mongo-messages';
 import { MongoTicketRepository } from '../store/mongo-ticket-repository';
+import { MongoReportStore } from '../store/mongo-report-store';
+import { REPORT_CURSOR, ReportCounters } from '../reports/report-counters';
+import { ReportService } from '../reports/report-service';
+import { SpikeWatch, type SpikeSettings } from '../reports/spikes';
+import type { AlertSink } from '../reports/ports';
+
+const DEFAULT_SPIKE = { factor: 3, minCount: 10, baselineDays: 28 };
 
 export interface CoreSettings {
   timeZone: string;
@@ -34,6 +41,8 @@ export interface CoreSettings {
   feedIntervalMs?: number;
   maxTicketSeq?: number | undefined;
   onNumbersExhausted?: (year: number) => void;
+  /** Spike alerts (seed 001): factor over the baseline, minimum count, baseline days (defaults as in the config schema). */
+  spike?: Omit<SpikeSettings, 'timeZone'>;
 }
 
 export interface Core {
@@ -41,6 +50,8 @@ export interface Core {
   repository: MongoTicketRepository;
   cursors: MongoCursorStore;
   worker: FeedWorker;
+  /** Reporting: the counters (a feed handler with its own cursor and worker), their queries, spike alerts. */
+  reports: { counters: ReportCounters; worker: FeedWorker; service: ReportService; spikes: SpikeWatch; store: MongoReportStore; lease: MongoLease };
   /** Announce filings a crashed writer left out of the feed (this year's and last year's numbers). */
   repairFilings(graceMs?: number): Promise<number>;
   /** Be told after every commit (other followers of the feed, e.g. the delivery workers, wake up). */
@@ -50,7 +61,7 @@ export interface Core {
 export function composeCore(
   conn: Connection,
   settings: CoreSettings,
-  parts: { classifier: Classifier; sla: SlaPlanner; clock: Clock; logger: CoreLogger; observer?: ChangeObserver },
+  parts: { classifier: Classifier; sla: SlaPlanner; clock: Clock; logger: CoreLogger; observer?: ChangeObserver; alertSinks?: AlertSink[] },
 ): Core {
   const overloaded = () => new StoreOverloadedError();
   const repository = new MongoTicketRepository(conn, {
@@ -67,6 +78,13 @@ export function composeCore(
     intervalMs: settings.feedIntervalMs ?? 2000,
     lease: new MongoLease(conn, 'feed-worker'),
   });
+  const reportStore = new MongoReportStore(conn);
+  const spikes = new SpikeWatch({ store: reportStore, clock: parts.clock, logger: parts.logger, sinks: parts.alertSinks ?? [], settings: { ...(settings.spike ?? DEFAULT_SPIKE), timeZone: settings.timeZone } });
+  const reportLease = new MongoLease(conn, 'report-worker');
+  const counters = new ReportCounters({ store: reportStore, feed, cursors, clock: parts.clock, logger: parts.logger, timeZone: settings.timeZone, spikes, keepAlive: () => reportLease.tryAcquire() });
+  const reportWorker = new FeedWorker(feed, cursors, [counters], parts.logger, { intervalMs: settings.feedIntervalMs ?? 2000, lease: reportLease }, REPORT_CURSOR);
+  const reports = { counters, worker: reportWorker, service: new ReportService(reportStore, { clock: parts.clock, timeZone: settings.timeZone }), spikes, store: reportStore, lease: reportLease };
+  const { alertSinks: _sinks, ...coreParts } = parts;
   const commitListeners: Array<() => void> = [];
   const complaints = new ComplaintService(
     {
@@ -75,9 +93,11 @@ export function composeCore(
       idempotency: new MongoIdempotencyStore(conn),
       lookupGuard: new MongoLookupGuard(conn, { clientMaxFailures: settings.lookupMaxFailures, ticketFreeFailures: settings.lookupLast4FreeFailures }),
       messages: new MongoMessageStore(conn),
-      ...parts,
+      audit,
+      ...coreParts,
       onCommitted: () => {
         worker.kick();
+        reportWorker.kick();
         for (const listener of commitListeners) listener();
       },
     },
@@ -93,5 +113,5 @@ export function composeCore(
     const year = localYear(parts.clock.now(), settings.timeZone);
     return repairFilings({ feed, tickets: repository, cursors, clock: parts.clock }, [year - 1, year], graceMs);
   };
-  return { complaints, repository, cursors, worker, repairFilings: repair, onCommit: (listener) => void commitListeners.push(listener) };
+  return { complaints, repository, cursors, worker, reports, repairFilings: repair, onCommit: (listener) => void commitListeners.push(listener) };
 }
