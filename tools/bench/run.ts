@@ -15,6 +15,7 @@ import { benchFiling } from './filing-bench';
 import { benchReports, reportBenchMarkdown } from './report-bench';
 import { benchSlackMarkdown } from './slack-bench';
 import { benchConversations, idleRssMb, type ConversationBenchResult } from './conversation-bench';
+import { benchWeChat, wechatMarkdown } from './wechat-bench';
 
 interface Section {
   title: string;
@@ -46,6 +47,11 @@ async function main(): Promise<void> {
       console.log(`conversation benchmark: ${conversations} concurrent Direct Line conversations against ${dbLabel}`);
       const idle = await idleRssMb(uri);
       sections.push({ title: 'Conversation turns (Direct Line, dialog state in the database vs in memory)', markdown: conversationMarkdown(await benchConversations(uri, { conversations }), idle) });
+    }
+    if (!only || only === 'wechat') {
+      const customers = Number(process.env.BENCH_WECHAT_CUSTOMERS ?? 100);
+      console.log(`wechat benchmark: ${customers} concurrent WeChat customers vs ${customers} Direct Line customers against ${dbLabel}`);
+      sections.push({ title: 'WeChat answers (vs Direct Line, same dialogs, same run)', markdown: wechatMarkdown(await benchWeChat(uri, { customers })) });
     }
     if (!only || only === 'reports') {
       const sizes = (process.env.BENCH_REPORT_SIZES ?? '10000,200000').split(',').map(Number) as [number, number];
