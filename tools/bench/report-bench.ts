@@ -42,6 +42,8 @@ export interface ReportBenchRow {
   ratio: number;
   /** Documents the measure read (counters) or scanned (tickets). */
   docs?: string;
+  /** Interleaved rounds the medians are taken over. */
+  rounds: number;
 }
 
 export interface ReportBenchResult {
@@ -261,12 +263,15 @@ export async function benchReports(uri: string, opts: { sizes?: [number, number]
       }
       const a: number[] = [];
       const b: number[] = [];
-      const n = reference ? 1 : rounds;
+      // A measure of a few milliseconds is at the mercy of the scheduler on a shared machine: it
+      // gets enough rounds for its median to settle (at most about two seconds of them).
+      const warm = reference ? 0 : await timed(() => m.run(large));
+      const n = reference ? 1 : warm < 20 ? Math.max(rounds, 101) : rounds;
       for (let r = 0; r < n; r++) {
         a.push(await timed(() => m.run(small)));
         b.push(await timed(() => m.run(large)));
       }
-      const row = { measure: m.name, small: median(a), large: median(b), ratio: median(b) / median(a), docs: `${await m.docs(small)} / ${await m.docs(large)}` };
+      const row = { measure: m.name, small: median(a), large: median(b), ratio: median(b) / median(a), rounds: n, docs: `${await m.docs(small)} / ${await m.docs(large)}` };
       log(`  ${row.measure}: ${row.small.toFixed(1)} ms vs ${row.large.toFixed(1)} ms → ${row.ratio.toFixed(2)}×`);
       rows.push(row);
     }
@@ -285,11 +290,12 @@ export function reportBenchMarkdown(r: ReportBenchResult): string {
     `\`/complaints stats\` for one month and the dashboard's first load against a database of ${s} and one of ${l} tickets (a year of`,
     'complaints over the same 300 products and 40 agents, bulk-inserted as the store keeps tickets; counters written by the real code:',
     `the rebuild fed those records — ${r.rebuildSeconds[0].toFixed(1)} s and ${r.rebuildSeconds[1].toFixed(1)} s — then 300 filings through the service, counted by the`,
-    `feed handler). Medians of ${r.rounds} interleaved rounds (small, large, small …); the ratio is large ÷ small. Target: ≤ 1.5×.`,
+    `feed handler). Medians of interleaved rounds (small, large, small …; at least ${r.rounds}, 101 for a measure under 20 ms, whose median`,
+    'a shared machine\'s scheduler otherwise decides); the ratio is large ÷ small. Target: ≤ 1.5×.',
     '',
-    `| measure | ${s} tickets | ${l} tickets | ratio | documents read |`,
-    '|---|---:|---:|---:|---|',
-    ...r.rows.map((row) => `| ${row.measure} | ${row.small.toFixed(1)} ms | ${row.large.toFixed(1)} ms | **${row.ratio.toFixed(2)}×**${row.measure.startsWith('reference') ? '' : row.ratio <= 1.5 ? ' (met)' : ' (NOT met)'} | ${row.docs ?? ''} |`),
+    `| measure | ${s} tickets | ${l} tickets | ratio | rounds | documents read |`,
+    '|---|---:|---:|---:|---:|---|',
+    ...r.rows.map((row) => `| ${row.measure} | ${row.small.toFixed(1)} ms | ${row.large.toFixed(1)} ms | **${row.ratio.toFixed(2)}×**${row.measure.startsWith('reference') ? '' : row.ratio <= 1.5 ? ' (met)' : ' (NOT met)'} | ${row.rounds} | ${row.docs ?? ''} |`),
     '',
     'The counters are read by `_id` only (FerretDB pushes down nothing else), a bounded number of documents whatever the number',
     'of tickets: one per table for a whole month, plus one per day for the dashboard\'s daily trend. The reference row is what the',
