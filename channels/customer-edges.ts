@@ -65,6 +65,8 @@ export interface CustomerEdges {
   /** Retention of the edges' own records (WeChat's processed-message marks). */
   trim(before: Date): Promise<Record<string, number>>;
   close(): Promise<void>;
+  /** Work the edges do after answering (WeChat records a message after its answer), finished. */
+  settled(): Promise<void>;
 }
 
 export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEdgesOptions = {}): CustomerEdges {
@@ -154,5 +156,8 @@ export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEd
     wechat,
     trim: async (before): Promise<Record<string, number>> => (wechat ? { wechatInbound: await wechat.trim(before) } : {}),
     close: () => streams.close(),
+    settled: async () => {
+      await wechat?.settled();
+    },
   };
 }

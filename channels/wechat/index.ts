@@ -38,6 +38,8 @@ export interface WeChatEdge {
   messenger: WeChatMessenger;
   /** Retention: forget processed-message records older than `before`. */
   trim(before: Date): Promise<number>;
+  /** The writes that record messages after their answers, finished (shutdown waits for them). */
+  settled(): Promise<void>;
 }
 
 /** On when the token, AppID and AppSecret are set (the schema refuses half of them). */
@@ -61,20 +63,19 @@ export function createWeChatEdge(
   const adapter = new WeChatAdapter();
   adapter.onTurnError = async (_context, err) => logger.error({ err: { message: (err as Error).message } }, 'wechat turn failed');
   const channel = new WeChatCustomerChannel(appId, messenger);
+  const router = wechatRouter({
+    settings: { token: config.WECHAT_TOKEN, appId, encodingAesKey: config.WECHAT_ENCODING_AES_KEY, replyBudgetMs: options.replyBudgetMs ?? 4000, evidence: deps.limits },
+    store,
+    adapter,
+    api,
+    messenger,
+    evidenceStore: deps.evidence,
+    run: deps.run,
+    logger,
+  });
   return {
     mount(app) {
-      app.use(
-        wechatRouter({
-          settings: { token: config.WECHAT_TOKEN, appId, encodingAesKey: config.WECHAT_ENCODING_AES_KEY, replyBudgetMs: options.replyBudgetMs ?? 4000, evidence: deps.limits },
-          store,
-          adapter,
-          api,
-          messenger,
-          evidenceStore: deps.evidence,
-          run: deps.run,
-          logger,
-        }),
-      );
+      app.use(router);
     },
     channel,
     store,
@@ -82,5 +83,6 @@ export function createWeChatEdge(
     tokens,
     messenger,
     trim: (before) => store.trim(before),
+    settled: () => router.settled(),
   };
 }

@@ -26,7 +26,7 @@ import { signatureMatches, wechatSignature, WeChatCipher, WeChatCryptoError } fr
 import { encryptedReplyXml, parseEnvelope, parseInbound, textReplyXml, WeChatXmlError, type WeChatInbound } from './wechat-xml';
 import type { WeChatAdapter, TurnReplies } from './wechat-adapter';
 import { choiceFor, renderActivities, splitText } from './wechat-render';
-import type { PendingItem, WeChatStore } from './wechat-store';
+import type { PendingItem, UserDoc, WeChatStore } from './wechat-store';
 import type { WeChatApi } from './wechat-api';
 import type { WeChatMessenger } from './wechat-messenger';
 import { wechatTexts } from './wechat-texts';
@@ -35,6 +35,12 @@ export const WECHAT_PATH = '/wechat';
 /** Menu keys (CLICK events) the desk understands; README shows a menu that uses them. */
 export const MENU_KEYS: Record<string, string> = { COMPLAINT_NEW: 'new complaint', COMPLAINT_MINE: 'my complaints' };
 const MAX_SKEW_S = 300;
+/**
+ * The customer's record is rewritten for a new message only when its options or language changed,
+ * or its last-message time is older than this: the 48-hour window is then reckoned from a time at
+ * most this much too early (the messenger already closes it 10 minutes early).
+ */
+export const LAST_MESSAGE_GRAIN_MS = 60_000;
 const MAX_BODY = '64kb';
 
 export interface WeChatRouterSettings {
@@ -72,12 +78,18 @@ export function conversationIdOf(appId: string, openId: string): string {
   return `wx_${crypto.createHash('sha256').update(`${appId}\n${openId}`).digest('base64url').slice(0, 27)}`;
 }
 
-export function wechatRouter(deps: WeChatRouterDeps): Router {
+/** The endpoint, and a promise of the writes still running after answers (shutdown and tests wait for them). */
+export type WeChatRouter = Router & { settled(): Promise<void> };
+
+export function wechatRouter(deps: WeChatRouterDeps): WeChatRouter {
   const { settings, store, adapter, logger } = deps;
   const now = deps.now ?? Date.now;
   const cipher = settings.encodingAesKey ? new WeChatCipher(settings.encodingAesKey, settings.appId) : null;
   const holder = crypto.randomBytes(8).toString('hex');
-  const turns = new Map<string, Promise<unknown>>();
+  const turns = new Map<string, Promise<UserDoc | undefined>>();
+  const inFlight = new Set<Promise<void>>();
+  /** Messages this instance is answering or recording (their done mark not yet written). */
+  const inHand = new Set<string>();
   const router = express.Router();
 
   /** The query's signature and timestamp, checked; throws 401. */
@@ -186,85 +198,160 @@ export function wechatRouter(deps: WeChatRouterDeps): Router {
     }
     // WeChat's advice: MsgId, or FromUserName + CreateTime for events (with the event and key, so two menu taps in one second are two).
     const key = m.msgId ? `m:${m.msgId}` : `e:${openId}:${m.createTime}:${m.event ?? m.msgType}:${m.eventKey ?? ''}`;
-    const claimed = await store.claimInbound(key, holder);
-    if (claimed !== true) {
-      // A retry of a message in hand (or done). One whose holder went quiet well past WeChat's
-      // 5 s (the instance died) is taken over; otherwise the retry is only acknowledged.
-      const stale = !claimed.done && now() - claimed.at.getTime() > settings.replyBudgetMs + 3000;
-      if (!stale || !(await store.takeOverInbound(claimed, holder))) return null;
-      logger.info('wechat: took over a message whose first handler went quiet');
-    }
-    const user = await store.user(openId);
-    const activity = await toActivity(m, kind, user?.choices ?? null);
-    const conversationId = activity.conversation!.id;
-
-    const work = (async () => {
-      // Messages that waited for this customer go out with this answer, oldest first.
-      const waiting = store.claimWaiting(openId, holder, (user?.handedOver ?? 0) + 1).catch((err: unknown) => {
-        logger.warn({ err: { message: (err as Error).message } }, 'wechat: waiting messages not readable now; they go with a later message');
-        return [] as PendingItem[];
-      });
-      let replies: TurnReplies;
-      try {
-        replies = await serialized(conversationId, () => adapter.processActivity(activity, deps.run));
-      } catch (err) {
-        // The bot answers its own failures ("please send that again"); this is the adapter failing around it.
-        logger.error({ err: { message: (err as Error).message } }, 'wechat: the turn failed');
-        replies = { activities: [], language: null };
+    const conversationId = conversationIdOf(settings.appId, openId);
+    const slot = takeTurn(conversationId);
+    // Ends the slot when this post does not hand it to the answer's writes (a retry, a failure).
+    let handedToWrites = false;
+    let holding = false;
+    try {
+      // Nothing of this customer's in hand here: their record is read while the message is claimed
+      // (after a previous message here, the record it wrote is known).
+      const early = slot.previous ? null : store.user(openId);
+      early?.catch(() => undefined);
+      const claimed = await store.claimInbound(key, holder);
+      if (claimed !== true) {
+        // A retry of a message in hand (or done). One whose holder went quiet well past WeChat's
+        // 5 s (the instance died) is taken over; otherwise the retry is only acknowledged. Still in
+        // hand here (answered, its done mark being written after the answer): never taken over.
+        if (inHand.has(key)) return null;
+        const stale = !claimed.done && now() - claimed.at.getTime() > settings.replyBudgetMs + 3000;
+        if (!stale || !(await store.takeOverInbound(claimed, holder))) return null;
+        logger.info('wechat: took over a message whose first handler went quiet');
       }
-      return { replies, waiting: await waiting };
-    })();
+      inHand.add(key);
+      holding = true;
 
-    const budget = Math.max(0, settings.replyBudgetMs - (now() - started));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), budget)));
-    const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
+      const work = (async () => {
+        // After this customer's previous message here, its answer and its writes: the record read now has the options it showed.
+        const known = await slot.previous;
+        const user = known ?? (await (early ?? store.user(openId)));
+        const activity = await toActivity(m, kind, user?.choices ?? null);
+        // Messages that waited for this customer go out with this answer, oldest first.
+        const waiting = store.claimWaiting(openId, holder, (user?.handedOver ?? 0) + 1).catch((err: unknown) => {
+          logger.warn({ err: { message: (err as Error).message } }, 'wechat: waiting messages not readable now; they go with a later message');
+          return [] as PendingItem[];
+        });
+        let replies: TurnReplies;
+        try {
+          replies = await adapter.processActivity(activity, deps.run);
+        } catch (err) {
+          // The bot answers its own failures ("please send that again"); this is the adapter failing around it.
+          logger.error({ err: { message: (err as Error).message } }, 'wechat: the turn failed');
+          replies = { activities: [], language: null };
+        }
+        return { user, replies, waiting: await waiting };
+      })();
 
-    const finish = async (r: { replies: TurnReplies; waiting: PendingItem[] }, passive: boolean): Promise<string | null> => {
-      const lang: BotLanguage = r.replies.language ?? user?.lang ?? 'zh-CN';
-      const rendered = renderActivities(r.replies.activities, lang);
-      const before = r.waiting.length ? [wechatTexts(lang).whileAway, ...r.waiting.map((w) => w.text)].join('\n\n') : '';
-      const text = [before, rendered.text].filter(Boolean).join('\n\n');
-      const remember = store.saveUser(openId, {
-        ...(kind === 'message' ? { lastMessageAt: new Date(Math.min(m.createTime * 1000, now())) } : {}),
-        ...(kind === 'subscribe' ? { unsubscribedAt: null } : {}),
-        lang,
-        choices: rendered.choices,
-      });
-      if (!text) {
-        await Promise.all([remember, r.waiting.length ? store.release(openId, r.waiting, holder) : null, store.finishInbound(key)]);
-        return null;
-      }
-      const pieces = splitText(text);
-      if (passive) {
+      const budget = Math.max(0, settings.replyBudgetMs - (now() - started));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), budget)));
+      const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
+
+      /**
+       * The answer's text (the passive reply's, or sent by the API when late). The writes that only
+       * record the message — the customer's record, the waiting messages handed over, the MsgId
+       * done — run after the answer, off WeChat's clock; the customer's slot ends with them.
+       */
+      const finish = (r: Awaited<typeof work>, passive: boolean): string | null => {
+        const lang: BotLanguage = r.replies.language ?? r.user?.lang ?? 'zh-CN';
+        const rendered = renderActivities(r.replies.activities, lang);
+        const before = r.waiting.length ? [wechatTexts(lang).whileAway, ...r.waiting.map((w) => w.text)].join('\n\n') : '';
+        const text = [before, rendered.text].filter(Boolean).join('\n\n');
+        const pieces = text ? splitText(text) : [];
         // The first piece is the passive reply; a longer answer's rest follows by the API.
-        if (pieces.length > 1) void deps.messenger.sendLate(openId, pieces.slice(1).join('\n\n')).catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'wechat: the rest of a long answer was not sent'));
-      } else {
-        await deps.messenger.sendLate(openId, text);
-      }
-      // One write at a time to the customer's document: FerretDB rewrites a whole document per update.
-      await Promise.all([remember.then(() => store.handedOver(openId, r.waiting)), store.finishInbound(key)]);
-      return passive ? pieces[0]! : null;
-    };
+        if (passive && pieces.length > 1) void deps.messenger.sendLate(openId, pieces.slice(1).join('\n\n')).catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'wechat: the rest of a long answer was not sent'));
+        const delivered: Promise<boolean> = !text
+          ? Promise.resolve(false)
+          : passive
+            ? Promise.resolve(true)
+            : deps.messenger.sendLate(openId, text).then(
+                () => true,
+                (err: unknown) => {
+                  logger.error({ err: { message: (err as Error).message } }, 'wechat: a late answer failed');
+                  return false;
+                },
+              );
+        const patch = {
+          ...(kind === 'message' ? { lastMessageAt: new Date(Math.min(m.createTime * 1000, now())) } : {}),
+          ...(kind === 'subscribe' ? { unsubscribedAt: null } : {}),
+          lang,
+          choices: rendered.choices,
+        };
+        const u = r.user;
+        const unchanged =
+          !!u &&
+          u.lang === lang &&
+          sameChoices(u.choices ?? null, rendered.choices) &&
+          !(kind === 'subscribe' && u.unsubscribedAt) &&
+          (!patch.lastMessageAt || (!!u.lastMessageAt && patch.lastMessageAt.getTime() - u.lastMessageAt.getTime() < LAST_MESSAGE_GRAIN_MS));
+        // One write at a time to the customer's document: FerretDB rewrites a whole document per update.
+        const recorded = (unchanged ? Promise.resolve() : store.saveUser(openId, patch))
+          .then(() => delivered)
+          .then(async (ok): Promise<UserDoc> => {
+            let handedOver: number | undefined;
+            if (ok) handedOver = await store.handedOver(openId, r.waiting);
+            else if (r.waiting.length) await store.release(openId, r.waiting, holder);
+            const written = unchanged ? u! : { ...u, ...patch, _id: `${settings.appId}:${openId}`, updatedAt: new Date(now()) };
+            return handedOver ? { ...written, handedOver } : written;
+          });
+        handedToWrites = true;
+        // The customer's next message here waits for their record only; the done mark is nobody's wait.
+        afterAnswer(recorded, (record) => slot.end(record as UserDoc | undefined));
+        afterAnswer(store.finishInbound(key), () => inHand.delete(key));
+        return passive ? (pieces[0] ?? null) : null;
+      };
 
-    if (first !== 'late') return finish(first, true);
-    void work
-      .then((r) => finish(r, false))
-      .catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'wechat: a late answer failed'));
-    return null;
+      if (first !== 'late') return finish(first, true);
+      handedToWrites = true;
+      afterAnswer(
+        work.then(
+          (r) => void finish(r, false),
+          (err: unknown) => {
+            slot.end();
+            inHand.delete(key);
+            throw err;
+          },
+        ),
+      );
+      return null;
+    } finally {
+      if (!handedToWrites) {
+        slot.end();
+        if (holding) inHand.delete(key);
+      }
+    }
   }
 
-  /** One turn at a time per conversation on this instance (two quick messages of one customer). */
-  function serialized<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = turns.get(conversationId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(fn);
-    turns.set(conversationId, next);
-    void next
-      .finally(() => {
-        if (turns.get(conversationId) === next) turns.delete(conversationId);
-      })
-      .catch(() => undefined);
-    return next;
+  /**
+   * One message at a time per customer on this instance, in the order they arrived, from reading
+   * the customer's record to the writes after the answer (so a quick "2" is read against the
+   * options just shown). `previous` is null when nothing of the customer's is in hand here.
+   */
+  function takeTurn(conversationId: string): { previous: Promise<UserDoc | undefined> | null; end: (record?: UserDoc) => void } {
+    const previous = turns.get(conversationId) ?? null;
+    // Ends with the customer's record as this message wrote it (undefined: not known, read it).
+    let end!: (record?: UserDoc) => void;
+    const mine = new Promise<UserDoc | undefined>((r) => (end = r));
+    const chained = previous ? previous.then(() => mine) : mine;
+    turns.set(conversationId, chained);
+    void chained.then(() => {
+      if (turns.get(conversationId) === chained) turns.delete(conversationId);
+    });
+    return { previous, end };
+  }
+
+  /** Work that goes on after the answer: logged if it fails, awaited by `settled()` (shutdown, tests). */
+  function afterAnswer<T>(p: Promise<T>, then?: (value: T | undefined) => void): void {
+    const tracked: Promise<void> = p
+      .then(
+        (value) => then?.(value),
+        (err: unknown) => {
+          logger.error({ err: { message: (err as Error).message } }, 'wechat: recording a message after its answer failed');
+          then?.(undefined);
+        },
+      )
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
   }
 
   /** The activity the bot sees: text (or an option's text for its number), evidence, a menu command, a greeting. */
@@ -331,13 +418,22 @@ export function wechatRouter(deps: WeChatRouterDeps): Router {
     }
   }
 
-  return router;
+  return Object.assign(router, {
+    async settled(): Promise<void> {
+      while (inFlight.size) await Promise.all([...inFlight]);
+    },
+  });
 }
 
 /** A URL the evidence intake never fetches (not http): the bot tells the customer to send the file again. */
 const UNREACHABLE = 'wechat-media:unavailable';
 
 type Kind = 'message' | 'subscribe' | 'unsubscribe' | 'menu' | 'ignore';
+
+function sameChoices(a: string[] | null, b: string[] | null): boolean {
+  if (!a || !b) return a === b || (!a?.length && !b?.length);
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
 
 function classify(m: WeChatInbound): Kind {
   if (m.msgType !== 'event') return 'message';

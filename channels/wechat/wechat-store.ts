@@ -198,9 +198,12 @@ export class WeChatStore {
     return out;
   }
 
-  /** The claimed messages went out: mark them, and move the customer's hint past them. */
-  async handedOver(openId: string, items: PendingItem[]): Promise<void> {
-    if (!items.length) return;
+  /**
+   * The claimed messages went out: mark them, and move the customer's hint past them. Answers the
+   * hint as written (undefined: unchanged, or no messages).
+   */
+  async handedOver(openId: string, items: PendingItem[]): Promise<number | undefined> {
+    if (!items.length) return undefined;
     await Promise.all(items.map((i) => this.pending.updateOne({ _id: `${this.itemId(openId, i.n)}#claim` }, { $set: { done: true } })));
     const user = await this.user(openId);
     const last = Math.max(...items.map((i) => i.n));
@@ -208,7 +211,9 @@ export class WeChatStore {
     let upTo = user?.handedOver ?? 0;
     const done = new Set(items.map((i) => i.n));
     while (done.has(upTo + 1) || (upTo + 1 <= last && (await this.pending.findOne({ _id: `${this.itemId(openId, upTo + 1)}#claim` }))?.done)) upTo++;
-    if (upTo > (user?.handedOver ?? 0)) await this.saveUser(openId, { handedOver: upTo });
+    if (upTo <= (user?.handedOver ?? 0)) return undefined;
+    await this.saveUser(openId, { handedOver: upTo });
+    return upTo;
   }
 
   /** The claimed messages could not go out: they wait for the next chance. */

@@ -296,6 +296,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }, config.SHUTDOWN_TIMEOUT_MS);
       await closed;
       clearTimeout(timer);
+      await customerEdges.settled();
       await complaints.settled();
       await Promise.all([slack?.stop(), customerDelivery.stop()]);
       await worker.stop();

@@ -94,6 +94,24 @@ export class FakeWeChat {
     return this.custom.get(openId) ?? [];
   }
 
+  private readonly sentWaiters = new Map<string, Array<() => void>>();
+
+  /** The customer's customer-service message number `index` (0-based) once it arrives; null after `timeoutMs`. */
+  async waitForSent(openId: string, index: number, timeoutMs: number): Promise<string | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.sentTo(openId).length <= index) {
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        const list = this.sentWaiters.get(openId) ?? [];
+        list.push(() => (clearTimeout(timer), resolve()));
+        this.sentWaiters.set(openId, list);
+      });
+    }
+    return this.sentTo(openId)[index]!;
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.replace(/^\//, '');
@@ -161,6 +179,9 @@ export class FakeWeChat {
         const list = this.custom.get(body.touser) ?? [];
         list.push(body.text.content);
         this.custom.set(body.touser, list);
+        const waiters = this.sentWaiters.get(body.touser) ?? [];
+        this.sentWaiters.delete(body.touser);
+        for (const wake of waiters) wake();
         json({ errcode: 0, errmsg: 'ok' });
         return;
       }

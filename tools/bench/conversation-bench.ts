@@ -49,6 +49,15 @@ export function script(i: number): string[] {
   ];
 }
 
+/**
+ * How long customer `who` takes before saying turn `turn` (0 = before the first): 0 to `maxMs`,
+ * the same for every run, so runs compared with each other meet the same spread of arrivals.
+ */
+export function thinkMs(who: number, turn: number, maxMs: number): number {
+  if (maxMs <= 0) return 0;
+  return crypto.createHash('sha256').update(`${who}:${turn}`).digest().readUInt32BE(0) % maxMs;
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -90,7 +99,7 @@ async function call(url: string, init: RequestInit & { json?: unknown } = {}): P
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
-export async function converse(base: string, i: number, latencies: number[]): Promise<{ failed: number; ticket: boolean }> {
+export async function converse(base: string, i: number, latencies: number[], think?: (turn: number) => number): Promise<{ failed: number; ticket: boolean }> {
   const gen = await call(`${base}/v3/directline/tokens/generate`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` }, json: {} });
   const { token, conversationId } = gen.body as { token: string; conversationId: string };
   const auth = { authorization: `Bearer ${token}` };
@@ -98,7 +107,9 @@ export async function converse(base: string, i: number, latencies: number[]): Pr
   let watermark = Number(((await call(`${base}/v3/directline/conversations/${conversationId}/activities`, { headers: auth })).body as { watermark: string }).watermark);
   let failed = 0;
   let ticket = false;
-  for (const text of script(i)) {
+  for (const [turn, text] of script(i).entries()) {
+    const pause = think?.(turn) ?? 0;
+    if (pause) await new Promise((r) => setTimeout(r, pause));
     const t0 = performance.now();
     const posted = await call(`${base}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers: auth, json: { type: 'message', from: { id: 'u' }, text, locale: 'zh-CN' } });
     if (posted.status !== 200) {

@@ -1,7 +1,9 @@
 /**
  * The service as its own process for the conversation benchmark (so its RSS is its own):
  * `node --import tsx tools/bench/conversation-server.ts [--memory-state]` with MONGODB_URI and
- * MONGODB_DB in the environment; prints `{"url": …}` on one line when listening, stops on SIGTERM.
+ * MONGODB_DB in the environment; prints `{"url": …}` on one line when listening, stops on SIGTERM
+ * (printing `{"commands": …}` first: the database commands it sent, when the URI asks the driver
+ * to monitor them).
  */
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 
@@ -14,8 +16,17 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'development' });
   const handle = await startServer(config, { sweepIntervalMs: 0, ...(memory ? { customerEdges: { botStorage: new MemoryStorage() } } : {}) });
   await handle.database.ready;
+  // With `monitorCommands=true` in MONGODB_URI: count the database commands (by command and
+  // collection) and print them on one line when stopped, so benchmarks can say what a turn costs.
+  const commands: Record<string, number> = {};
+  handle.database.conn.getClient().on('commandStarted', (e) => {
+    const target = (e.command as Record<string, unknown>)[e.commandName];
+    const key = `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim();
+    commands[key] = (commands[key] ?? 0) + 1;
+  });
   process.stdout.write(`${JSON.stringify({ url: handle.url })}\n`);
   process.on('SIGTERM', () => {
+    process.stdout.write(`${JSON.stringify({ commands })}\n`);
     void handle.stop().then(() => process.exit(0));
   });
 }

@@ -50,8 +50,10 @@ async function main(): Promise<void> {
     }
     if (!only || only === 'wechat') {
       const customers = Number(process.env.BENCH_WECHAT_CUSTOMERS ?? 100);
-      console.log(`wechat benchmark: ${customers} concurrent WeChat customers vs ${customers} Direct Line customers against ${dbLabel}`);
-      sections.push({ title: 'WeChat answers (vs Direct Line, same dialogs, same run)', markdown: wechatMarkdown(await benchWeChat(uri, { customers })) });
+      const pairs = Number(process.env.BENCH_WECHAT_PAIRS ?? 4);
+      const thinkMs = Number(process.env.BENCH_WECHAT_THINK_MS ?? 1000);
+      console.log(`wechat benchmark: ${customers} concurrent WeChat customers vs ${customers} Direct Line customers, ${pairs} pairs of runs, against ${dbLabel}`);
+      sections.push({ title: 'WeChat answers (vs Direct Line, same dialogs, same run)', markdown: wechatMarkdown(await benchWeChat(uri, { customers, pairs, thinkMs }), thinkMs) });
     }
     if (!only || only === 'reports') {
       const sizes = (process.env.BENCH_REPORT_SIZES ?? '10000,200000').split(',').map(Number) as [number, number];

@@ -6,16 +6,22 @@
  * not ready within its 4 s budget), the time until the customer-service message reached the
  * (local, fake) WeChat API is the customer's time, and the POST's own time is what WeChat waited.
  * A Direct Line turn: POST the activity, GET the activities after the watermark until the reply.
- * Runs alternate (WeChat, Direct Line, WeChat, Direct Line), each on a fresh service process and
- * database, so the machine's changing load falls on both.
+ * Before each message a customer waits 0 to BENCH_WECHAT_THINK_MS (default 1000) ms, the same
+ * waits for customer i in every run. Runs come in BENCH_WECHAT_PAIRS pairs (default 4), the order
+ * alternating (W D, D W, W D, …), each on a fresh service process and database, so the machine's
+ * changing load falls on both; the ratios are taken per pair and over all turns pooled. The driver
+ * counts the service's database commands, so each run also says what a turn costs in round trips.
  */
 import crypto from 'node:crypto';
-import { converse, percentile, rssMb, script, startChild } from './conversation-bench';
+import os from 'node:os';
+import { converse, percentile, rssMb, script, startChild, thinkMs } from './conversation-bench';
 import { FakeWeChat } from '../../test/fakes/fake-wechat';
 import { sha1Sorted, WX } from '../../test/fixtures/wechat-requests';
 
 export interface WeChatBenchRow {
   channel: 'wechat' | 'directline';
+  /** 1-based pair the run belongs to (each pair: one WeChat run and one Direct Line run, order alternating). */
+  pair: number;
   customers: number;
   turns: number;
   failed: number;
@@ -30,6 +36,10 @@ export interface WeChatBenchRow {
   /** WeChat: the longest time WeChat waited for the HTTP answer. */
   maxHttp: number;
   peakRssMb: number;
+  /** Database commands the service sent during the run, by command and collection. */
+  commands: Record<string, number>;
+  /** The run's turn times, sorted (for the pooled percentiles). */
+  latencies: number[];
 }
 
 const cdata = (s: string) => `<![CDATA[${s}]]>`;
@@ -44,14 +54,17 @@ async function postWeChat(base: string, openId: string, text: string, msgId: str
   return res.text();
 }
 
-async function converseWeChat(base: string, fake: FakeWeChat, i: number, latencies: number[], http: number[], late: { n: number }): Promise<{ failed: number; ticket: boolean }> {
+async function converseWeChat(base: string, fake: FakeWeChat, i: number, latencies: number[], http: number[], late: { n: number }, think: (turn: number) => number): Promise<{ failed: number; ticket: boolean }> {
   const openId = `oBench${String(i).padStart(8, '0')}${crypto.randomBytes(7).toString('hex')}`.slice(0, 28);
   let failed = 0;
   let ticket = false;
   let msg = BigInt(7_000_000_000) * BigInt(i + 1);
-  for (const text of script(i)) {
+  for (const [turn, text] of script(i).entries()) {
     msg += 1n;
+    const pause = think(turn);
+    if (pause) await new Promise((r) => setTimeout(r, pause));
     const t0 = performance.now();
+    const seen = fake.sentTo(openId).length;
     let body: string;
     try {
       body = await postWeChat(base, openId, text, msg.toString());
@@ -65,10 +78,7 @@ async function converseWeChat(base: string, fake: FakeWeChat, i: number, latenci
     else {
       // "success": the answer follows as a customer-service message.
       late.n++;
-      const seen = fake.sentTo(openId).length;
-      const deadline = performance.now() + 30_000;
-      while (fake.sentTo(openId).length === seen && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      answer = fake.sentTo(openId)[seen] ?? null;
+      answer = await fake.waitForSent(openId, seen, 30_000);
     }
     if (answer === null) {
       failed++;
@@ -80,23 +90,40 @@ async function converseWeChat(base: string, fake: FakeWeChat, i: number, latenci
   return { failed, ticket };
 }
 
-export async function benchWeChat(uri: string, options: { customers: number }): Promise<WeChatBenchRow[]> {
+/** Runs in pairs, WeChat first in odd pairs and Direct Line first in even ones (W D D W W D …). */
+export function runOrder(pairs: number): Array<{ channel: WeChatBenchRow['channel']; pair: number }> {
+  return Array.from({ length: pairs }, (_, i) => {
+    const both: Array<WeChatBenchRow['channel']> = i % 2 === 0 ? ['wechat', 'directline'] : ['directline', 'wechat'];
+    return both.map((channel) => ({ channel, pair: i + 1 }));
+  }).flat();
+}
+
+export async function benchWeChat(uri: string, options: { customers: number; pairs: number; thinkMs: number }): Promise<WeChatBenchRow[]> {
   const fake = await new FakeWeChat(WX.appId, WX.appSecret).start();
   const env = { WECHAT_TOKEN: WX.token, WECHAT_APP_ID: WX.appId, WECHAT_APP_SECRET: WX.appSecret, WECHAT_API_URL: fake.url };
+  // The driver reports every command, so each run also says how many database commands a turn costs.
+  const monitored = `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`;
   const rows: WeChatBenchRow[] = [];
   try {
-    const order: Array<WeChatBenchRow['channel']> = ['wechat', 'directline', 'wechat', 'directline'];
-    for (const [k, channel] of order.entries()) {
+    for (const [k, { channel, pair }] of runOrder(options.pairs).entries()) {
       const db = `bench_wechat_${channel}_${k}_${crypto.randomBytes(3).toString('hex')}`;
-      const { child, url } = await startChild(uri, db, false, '', env);
+      const { child, url } = await startChild(monitored, db, false, '', env);
+      let commands: Record<string, number> = {};
+      child.stdout!.on('data', (c: Buffer) => {
+        for (const line of c.toString().split('\n')) if (line.startsWith('{"commands"')) commands = (JSON.parse(line) as { commands: Record<string, number> }).commands;
+      });
       let peak = rssMb(child.pid!);
       const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
       const latencies: number[] = [];
       const http: number[] = [];
       const late = { n: 0 };
       const t0 = performance.now();
+      // Customer i waits the same times before each turn in every run, WeChat or Direct Line.
       const outcomes = await Promise.all(
-        Array.from({ length: options.customers }, (_, i) => (channel === 'wechat' ? converseWeChat(url, fake, i + k * 100_000, latencies, http, late) : converse(url, i + k * 100_000, latencies))),
+        Array.from({ length: options.customers }, (_, i) => {
+          const think = (turn: number) => thinkMs(i, turn, options.thinkMs);
+          return channel === 'wechat' ? converseWeChat(url, fake, i + k * 100_000, latencies, http, late, think) : converse(url, i + k * 100_000, latencies, think);
+        }),
       );
       const seconds = (performance.now() - t0) / 1000;
       clearInterval(sampler);
@@ -106,6 +133,7 @@ export async function benchWeChat(uri: string, options: { customers: number }): 
       latencies.sort((a, b) => a - b);
       const row: WeChatBenchRow = {
         channel,
+        pair,
         customers: options.customers,
         turns: latencies.length,
         failed: outcomes.reduce((s, o) => s + o.failed, 0),
@@ -118,9 +146,12 @@ export async function benchWeChat(uri: string, options: { customers: number }): 
         late: late.n,
         maxHttp: http.length ? Math.max(...http) : NaN,
         peakRssMb: peak,
+        commands,
+        latencies,
       };
+      const perTurn = Object.values(commands).reduce((s, n) => s + n, 0) / Math.max(1, row.turns);
       console.log(
-        `  ${channel}: ${row.turns} turns in ${seconds.toFixed(1)} s, p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, max ${row.max.toFixed(0)} ms${channel === 'wechat' ? `, late ${row.late}, longest HTTP answer ${row.maxHttp.toFixed(0)} ms` : ''}, tickets ${row.tickets}/${row.customers}, failed ${row.failed}`,
+        `  pair ${pair} ${channel}: ${row.turns} turns in ${seconds.toFixed(1)} s, p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, max ${row.max.toFixed(0)} ms${channel === 'wechat' ? `, late ${row.late}, longest HTTP answer ${row.maxHttp.toFixed(0)} ms` : ''}, ${perTurn.toFixed(1)} db commands/turn, tickets ${row.tickets}/${row.customers}, failed ${row.failed}, load ${os.loadavg()[0]!.toFixed(1)}`,
       );
       rows.push(row);
     }
@@ -130,37 +161,66 @@ export async function benchWeChat(uri: string, options: { customers: number }): 
   return rows;
 }
 
-export function wechatMarkdown(rows: WeChatBenchRow[]): string {
+/** Commands per turn, summed over a channel's runs, grouped as the service's own work sees them. */
+function commandsPerTurn(rows: WeChatBenchRow[]): Map<string, number> {
+  const turns = rows.reduce((s, r) => s + r.turns, 0);
+  const out = new Map<string, number>();
+  for (const r of rows) for (const [k, n] of Object.entries(r.commands)) out.set(k, (out.get(k) ?? 0) + n / turns);
+  return out;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+export function wechatMarkdown(rows: WeChatBenchRow[], thinkMaxMs: number): string {
   const wc = rows.filter((r) => r.channel === 'wechat');
   const dl = rows.filter((r) => r.channel === 'directline');
   const n = rows[0]?.customers ?? 0;
-  const pairs = wc.map((w, i) => ({ w, d: dl[i]! })).filter((p) => p.d);
+  const pairs = [...new Set(rows.map((r) => r.pair))].map((pair) => ({ pair, w: wc.find((r) => r.pair === pair)!, d: dl.find((r) => r.pair === pair)!, wechatFirst: rows.find((r) => r.pair === pair)!.channel === 'wechat' }));
+  const pooled = (rs: WeChatBenchRow[]) => rs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const [pw, pd] = [pooled(wc), pooled(dl)];
+  const p99Ratios = pairs.map((p) => p.w.p99 / p.d.p99);
+  const p50Ratios = pairs.map((p) => p.w.p50 / p.d.p50);
   const longestHttp = Math.max(...wc.map((w) => w.maxHttp));
+  const x = (v: number) => `${v.toFixed(2)}×`;
+  const [cw, cd] = [commandsPerTurn(wc), commandsPerTurn(dl)];
+  const keys = [...new Set([...cw.keys(), ...cd.keys()])].filter((k) => (cw.get(k) ?? 0) >= 0.05 || (cd.get(k) ?? 0) >= 0.05).sort((a, b) => Math.max(cw.get(b) ?? 0, cd.get(b) ?? 0) - Math.max(cw.get(a) ?? 0, cd.get(a) ?? 0));
+  const total = (c: Map<string, number>) => [...c.values()].reduce((s, v) => s + v, 0);
+  const writes = (c: Map<string, number>) => [...c.entries()].filter(([k]) => !k.startsWith('find') && !k.startsWith('getMore')).reduce((s, [, v]) => s + v, 0);
   return [
     `${n} customers complain at once through WeChat (signed XML posts to \`/wechat\`, plain mode), against ${n} customers with the`,
-    'same dialogs through the service\'s Direct Line, in the same run: each customer goes through the conversation benchmark\'s',
-    'whole complaint (12 turns, same texts, the last ones filing a real ticket). A WeChat turn is timed as WeChat sees it: the POST',
-    'until the passive reply; when the service answered "success" because the dialog was not ready within its 4 s budget, the',
-    'customer\'s time runs until the customer-service message reached the (local, fake) WeChat API. A Direct Line turn: POST the',
-    'activity, then GET after the watermark until the reply. Runs alternate WeChat, Direct Line, WeChat, Direct Line, each on a',
-    'fresh service process and database. Targets: WeChat p99 ≤ 1.2× Direct Line\'s, and every HTTP answer within WeChat\'s 5 s.',
+    'same dialogs through the service\'s Direct Line: each customer goes through the conversation benchmark\'s whole complaint',
+    `(12 turns, same texts, the last ones filing a real ticket), waiting ${thinkMaxMs ? `0–${thinkMaxMs} ms before each message (the same waits for customer i in every run, so arrivals spread the same way in both channels)` : 'for nothing between answer and next message'}. A`,
+    'WeChat turn is timed as WeChat sees it: the POST until the passive reply; when the service answered "success" because the',
+    'dialog was not ready within its 4 s budget, the customer\'s time runs until the customer-service message reached the',
+    '(local, fake) WeChat API. A Direct Line turn: POST the activity, then GET after the watermark (every 20 ms) until the',
+    `reply. ${pairs.length} pairs of runs, each run on a fresh service process and database, the order alternating (WeChat first in`,
+    'odd pairs, Direct Line first in even ones) so the machine\'s changing load falls on both. Targets: WeChat p99 ≤ 1.2× Direct',
+    'Line\'s, and every HTTP answer within WeChat\'s 5 s.',
     '',
-    '| run | channel | turns | failed | tickets | turns/s | p50 ms | p90 ms | p99 ms | max ms | late answers | longest HTTP answer ms | peak RSS MB |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| pair | channel | turns | failed | tickets | turns/s | p50 ms | p90 ms | p99 ms | max ms | late answers | longest HTTP answer ms | db commands / turn | peak RSS MB |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
-      (r, i) =>
-        `| ${i + 1} | ${r.channel === 'wechat' ? 'WeChat' : 'Direct Line'} | ${r.turns} | ${r.failed} | ${r.tickets}/${r.customers} | ${(r.turns / r.seconds).toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p90.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} | ${r.channel === 'wechat' ? r.late : '—'} | ${r.channel === 'wechat' ? r.maxHttp.toFixed(0) : '—'} | ${r.peakRssMb.toFixed(0)} |`,
+      (r) =>
+        `| ${r.pair} | ${r.channel === 'wechat' ? 'WeChat' : 'Direct Line'} | ${r.turns} | ${r.failed} | ${r.tickets}/${r.customers} | ${(r.turns / r.seconds).toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p90.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} | ${r.channel === 'wechat' ? r.late : '—'} | ${r.channel === 'wechat' ? r.maxHttp.toFixed(0) : '—'} | ${(Object.values(r.commands).reduce((s, v) => s + v, 0) / Math.max(1, r.turns)).toFixed(1)} | ${r.peakRssMb.toFixed(0)} |`,
     ),
     '',
-    '| WeChat run vs the Direct Line run after it | p50 ratio | p99 ratio |',
+    '| pair | first | WeChat/Direct Line p50 | WeChat/Direct Line p99 |',
+    '|---:|---|---:|---:|',
+    ...pairs.map((p) => `| ${p.pair} | ${p.wechatFirst ? 'WeChat' : 'Direct Line'} | ${x(p.w.p50 / p.d.p50)} | **${x(p.w.p99 / p.d.p99)}** |`),
+    `| all turns pooled | | ${x(percentile(pw, 50) / percentile(pd, 50))} | **${x(percentile(pw, 99) / percentile(pd, 99))}** |`,
+    '',
+    `p99 ratio per pair: median **${x(median(p99Ratios))}**, range ${x(Math.min(...p99Ratios))}–${x(Math.max(...p99Ratios))} (p50: median ${x(median(p50Ratios))}). ` +
+      `Pooled over all runs: WeChat p99 ${percentile(pw, 99).toFixed(0)} ms against Direct Line ${percentile(pd, 99).toFixed(0)} ms. ` +
+      `Longest time WeChat waited for an HTTP answer: ${longestHttp.toFixed(0)} ms (limit 5,000 ms; the dialog's budget is 4,000 ms, after which the post is answered "success"); ` +
+      `${wc.reduce((s, r) => s + r.late, 0)} of ${wc.reduce((s, r) => s + r.turns, 0)} WeChat answers went late.`,
+    '',
+    `Database commands per turn (the driver's count over all runs of a channel, background jobs included): WeChat ${total(cw).toFixed(1)} (${writes(cw).toFixed(1)} writes), Direct Line ${total(cd).toFixed(1)} (${writes(cd).toFixed(1)} writes).`,
+    '',
+    '| command, collection | WeChat / turn | Direct Line / turn |',
     '|---|---:|---:|',
-    ...pairs.map((p, i) => `| ${i === 0 ? 'first pair' : 'second pair'} | **${(p.w.p50 / p.d.p50).toFixed(2)}×** | **${(p.w.p99 / p.d.p99).toFixed(2)}×** |`),
-    '',
-    `Longest time WeChat waited for an HTTP answer over both WeChat runs: ${longestHttp.toFixed(0)} ms (limit 5,000 ms; the dialog's budget is 4,000 ms, after which the post is answered "success").`,
-    '',
-    'A WeChat turn does what a Direct Line turn does with the dialog state (the same bot, the same storage) and, instead of',
-    'storing the customer\'s and the bot\'s activities, claims the MsgId (one insert), reads the customer\'s record (one `_id`',
-    'lookup: the numbered options, the waiting messages\' position), probes the waiting queue (one `_id` lookup), and records',
-    'the customer\'s last message, language and options (one update) and the MsgId as done (one update).',
+    ...keys.map((k) => `| ${k} | ${(cw.get(k) ?? 0).toFixed(2)} | ${(cd.get(k) ?? 0).toFixed(2)} |`),
   ].join('\n');
 }

@@ -74,7 +74,8 @@ describe('WeChat: agents reach customers', () => {
 
   it('when the customer last wrote more than 48 hours ago, then a template message tells them, the text waits for their next message, and Slack says so', async () => {
     const t = await wechatTicket();
-    // Three days pass: the customer's last message is now outside the window.
+    // The last answer's record is written after the answer: let it land, then three days pass.
+    await server.customerEdges.wechat!.settled();
     await server.database.conn.collection('wechat_users').updateOne({ _id: `${WX.appId}:${t.openId}` as never }, { $set: { lastMessageAt: new Date(Date.now() - 72 * 3600_000) } });
     const before = wx.sentTo(t.openId).length;
     const replyTs = await agentReplies(t, '我们查到了物流记录，请问您方便接电话吗？');

@@ -129,6 +129,53 @@ describe('WeChat endpoint (plain mode)', () => {
     expect((await say(server, openId, '李四')).text).toContain('怎么联系您');
   });
 
+  it('when a customer answers a numbered question at once, then the answer before went out without waiting for the customer\'s record, and the number is read against the options it showed', async () => {
+    const openId = newOpenId();
+    const store = server.customerEdges.wechat!.store;
+    expect((await say(server, openId, EVERYTHING)).text).toContain('照片');
+    await server.customerEdges.wechat!.settled();
+    // The customer's record cannot be written until the gate opens.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const save = store.saveUser.bind(store);
+    const held = jest.spyOn(store, 'saveUser').mockImplementation(async (...args) => {
+      await gate;
+      return save(...args);
+    });
+    try {
+      const confirm = await say(server, openId, '完成');
+      expect(confirm.text).toContain('回复 1 提交，2 修改，3 取消');
+      expect(held).toHaveBeenCalled();
+      // "1" arrives (and is claimed) while the record with those options is still being written.
+      const msgId = nextMsgId();
+      const filed = postWeChat(server.url, textXml(openId, '1', { msgId }));
+      await waitFor(async () => !!(await server.database.conn.collection('wechat_inbound').findOne({ _id: `${WX.appId}:m:${msgId}` as never })));
+      open();
+      const text = (await filed).text ?? '';
+      expect(text).toMatch(/工单号：\d{10}/);
+    } finally {
+      open();
+      held.mockRestore();
+    }
+  });
+
+  it('when a customer writes again within a minute and nothing else changed, then the record keeps the earlier time; a message later than that moves it', async () => {
+    const openId = newOpenId();
+    const record = async () => {
+      await server.customerEdges.wechat!.settled();
+      return server.customerEdges.wechat!.store.user(openId);
+    };
+    // Messages as WeChat stamps them (CreateTime), 30 s and then 90 s after the first.
+    const at = (text: string, createTime: number) => postWeChat(server.url, textXml(openId, text, { createTime }));
+    const t0 = Math.floor(Date.now() / 1000) - 200;
+    expect((await at('我要投诉', t0)).text).toContain('请问发生了什么');
+    expect((await record())?.lastMessageAt?.getTime()).toBe(t0 * 1000);
+    expect((await at('快递员把包裹扔在门口，里面的杯子碎了', t0 + 30)).text).toContain('怎么称呼');
+    expect((await record())?.lastMessageAt?.getTime()).toBe(t0 * 1000);
+    expect((await at('王五', t0 + 90)).text).toContain('怎么联系您');
+    expect((await record())?.lastMessageAt?.getTime()).toBe((t0 + 90) * 1000);
+  });
+
   it('when a customer subscribes, uses the menu and sends voice, location or video, then each gets a fitting answer in their language', async () => {
     const openId = newOpenId();
     const hello = await postWeChat(server.url, eventXml(openId, 'subscribe'));
