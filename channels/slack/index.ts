@@ -173,6 +173,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
       text,
       clock,
       supervisorMention: supervisors.mention(),
+      tierMentions: [mentionAll(config.SLACK_TEAM_LEADS), mentionAll(config.SLACK_COMPLAINT_CENTRE)],
     }),
     deps.feed,
     deps.cursors,
@@ -220,4 +221,10 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
     },
     idle: () => background.idle(),
   };
+}
+
+/** Slack users (`U…`, `W…`) and user groups (`S…`) as mentions; null when none are configured. */
+function mentionAll(ids: string[] | undefined): string | null {
+  if (!ids?.length) return null;
+  return ids.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(' ');
 }

@@ -44,11 +44,13 @@ export interface OutboxRelayDeps {
   clock: Clock;
   /** `<!subteam^S…>` and/or user mentions for the escalation notice. */
   supervisorMention: string;
+  /** Who is told when a ticket reaches tier 1 (team lead) and tier 2 (complaint centre); default the supervisors. */
+  tierMentions?: [string | null, string | null];
   /** How old a root reservation without a message must be before another attempt looks for it (ms). */
   staleReservationMs?: number;
 }
 
-type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark';
+type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark' | 'owner_dm' | 'overdue';
 
 const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_CLAIMED,
@@ -99,6 +101,25 @@ export class SlackOutboxRelay implements DeliveryConsumer {
           case EVENTS.TICKET_CUSTOMER_MESSAGE:
             local.push(at(`${ev.id}/thread`, 'customer', { messageId: ev.data.messageId }));
             card = true;
+            break;
+          case EVENTS.TICKET_WARNED:
+            card = true;
+            local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            // The owner hears of the red flag directly (a DM); an unowned ticket is seen in its channel.
+            if (entry.after.owner) local.push(at(`${ev.id}/dm`, 'owner_dm', { ...noteData(ev, entry), owner: entry.after.owner.id }, { key: `${n}/dm`, lane: entry.after.owner.id }));
+            break;
+          case EVENTS.TICKET_OVERDUE:
+            card = true;
+            local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            if (this.deps.routing.escalationChannel) {
+              local.push(at(`${ev.id}/escalation`, 'overdue', noteData(ev, entry), { key: `${n}/escalation`, lane: this.deps.routing.escalationChannel }));
+            }
+            if (entry.after.owner) local.push(at(`${ev.id}/dm`, 'owner_dm', { ...noteData(ev, entry), owner: entry.after.owner.id }, { key: `${n}/dm`, lane: entry.after.owner.id }));
+            break;
+          case EVENTS.TICKET_ESCALATED:
+            card = true;
+            // An escalation by the SLA comes with its overdue note, which names the new tier.
+            if (!entry.events.includes(EVENTS.TICKET_OVERDUE)) local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
             break;
           case EVENTS.TICKET_AGENT_MESSAGE:
             local.push(at(`${ev.id}/copy`, 'copy', { messageId: ev.data.messageId, actor: entry.actor.id }));
@@ -165,6 +186,10 @@ export class SlackOutboxRelay implements DeliveryConsumer {
       }
       case 'mark':
         return this.mark(number, d, ctx.attempt, pace);
+      case 'owner_dm':
+        return this.ownerDm(number, d, pace);
+      case 'overdue':
+        return this.postOverdue(number, d, pace);
       default:
         throw new DeliveryError(`unknown delivery kind ${d.kind}`, { retryable: false });
     }
@@ -281,6 +306,51 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     }
   }
 
+  /** The owner's direct message about a red flag or a missed deadline, linking the ticket's message. */
+  private async ownerDm(number: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const thread = await this.deps.store.thread(number);
+    const link = thread?.ts ? await this.permalink(thread.channel, thread.ts) : null;
+    const { m } = this.deps.text;
+    const what = deadlineNames(d.data, m.deadline);
+    const text = d.data.type === EVENTS.TICKET_OVERDUE ? m.note.ownerOverdue(number, what, link) : m.note.ownerWarned(number, what, link);
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel: String(d.data.owner), text, unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: res.channel, ts: res.ts } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.postMessage (owner DM)');
+    }
+  }
+
+  /** A missed deadline in the escalation channel, mentioning whoever the ticket's new tier is. */
+  private async postOverdue(number: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const ticket = await this.deps.complaints.get(number);
+    const { m } = this.deps.text;
+    const tier = Number(d.data.tier ?? ticket.sla.escalationTier);
+    const who = tier <= 0 ? (ticket.owner ? mention(ticket.owner.id) : this.deps.supervisorMention) : (this.deps.tierMentions?.[tier - 1] ?? this.deps.supervisorMention);
+    const thread = await this.deps.store.thread(number);
+    const where = thread?.ts ? ((await this.permalink(thread.channel, thread.ts)) ?? `<#${thread.channel}>`) : `<#${String(d.data.route)}>`;
+    const notice = m.note.overdueNotice(who, number, deadlineNames(d.data, m.deadline), m.tier[tier] ?? String(tier), where);
+    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
+    const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: notice } }, ...card.blocks.filter((b) => b.type !== 'actions')];
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel: d.lane!, text: notice, blocks, unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: d.lane, ts: res.ts } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.postMessage (overdue)');
+    }
+  }
+
+  private async permalink(channel: string, ts: string): Promise<string | null> {
+    try {
+      const res = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
+      return res.permalink ? `<${res.permalink}|${this.deps.text.m.note.ticketLink}>` : null;
+    } catch {
+      return null; // the link is a convenience: the notice goes out without it
+    }
+  }
+
   // ---- thread replies -------------------------------------------------------------------------
 
   private async reply(thread: ThreadDoc & { ts: string }, text: string, what: string, pace: Pace): Promise<DeliveryOutcome & { status: 'sent' }> {
@@ -342,7 +412,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
       case EVENTS.TICKET_WARNED:
         return m.note.warned(deadlineNames(data, m.deadline));
       case EVENTS.TICKET_OVERDUE:
-        return m.note.overdue(deadlineNames(data, m.deadline));
+        return m.note.overdue(deadlineNames(data, m.deadline)) + (data.escalated ? ` — ${m.note.escalatedTo(m.tier[Number(data.tier)] ?? String(data.tier))}` : '');
       case EVENTS.TICKET_STATE_CHANGED:
         if (data.action === 'request_info') return m.note.waiting(who);
         if (data.action === 'customer_reply') return m.note.resumed;
@@ -394,9 +464,15 @@ function noteData(ev: DomainEvent, entry: FeedEntry): Record<string, unknown> {
     data.note = t.resolution.note.slice(0, 500);
   }
   if (ev.type === EVENTS.TICKET_RECLASSIFIED) Object.assign(data, { category: t.category, severity: t.severity });
-  if (ev.type === EVENTS.TICKET_ESCALATED) data.tier = t.sla.escalationTier;
-  if (ev.type === EVENTS.TICKET_WARNED) data.kinds = t.sla.deadlines.filter((x) => x.warnedAt && !x.metAt).map((x) => x.kind);
-  if (ev.type === EVENTS.TICKET_OVERDUE) data.kinds = t.sla.deadlines.filter((x) => x.overdueAt && !x.metAt).map((x) => x.kind);
+  if (ev.type === EVENTS.TICKET_ESCALATED || ev.type === EVENTS.TICKET_OVERDUE) data.tier = t.sla.escalationTier;
+  // The deadlines this change warned of or marked overdue (the SLA check stamps them with its own time).
+  const now = new Date(entry.at).getTime();
+  const stamped = (d: Date | null) => d !== null && new Date(d).getTime() === now;
+  if (ev.type === EVENTS.TICKET_WARNED) data.kinds = t.sla.deadlines.filter((x) => stamped(x.warnedAt) && !x.metAt).map((x) => x.kind);
+  if (ev.type === EVENTS.TICKET_OVERDUE) {
+    data.kinds = t.sla.deadlines.filter((x) => stamped(x.overdueAt) && !x.metAt).map((x) => x.kind);
+    data.escalated = entry.events.includes(EVENTS.TICKET_ESCALATED);
+  }
   return data;
 }
 

@@ -5,6 +5,23 @@
  */
 import { z } from 'zod';
 import { parseApiKeys, type ApiKeyEntry } from './api-keys';
+import { parseNotifyHours, parseWarningPoints } from '../sla/warning-points';
+
+const checked = (parse: (v: string) => unknown) =>
+  z.string().superRefine((v, ctx) => {
+    try {
+      parse(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+const slackIds = z.string().transform((v, ctx) => {
+  const ids = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = ids.filter((x) => !/^[UWS][A-Z0-9]{2,}$/.test(x));
+  if (bad.length) ctx.addIssue({ code: 'custom', message: `not a user ID (U…/W…) or user-group ID (S…): ${bad.join(', ')}` });
+  return ids;
+});
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -56,6 +73,9 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLA_CALENDAR_REGION: { description: 'Holiday calendar region (files <REGION>-<YEAR>.json)' },
   SLA_CALENDAR_DIR: { description: 'Extra folder of holiday calendar files (added to the shipped ones)', example: './calendars' },
   SLA_BUSINESS_HOURS: { description: 'Optional business hours, HH:MM-HH:MM; empty means whole working days', example: '09:00-18:00' },
+  SLA_WARNING_POINTS: { description: 'Red flags before each deadline: shares of the window (80%) and leads before it (1h, 30m), in the deadline\'s own time (working time for working-day budgets)' },
+  SLA_NOTIFY_HOURS: { description: 'Local hours (on working days) in which warnings of working-time deadlines are given; a warning outside them moves inside (default: the business hours, else 09:00-18:00)' },
+  SLA_SCAN_INTERVAL_SECONDS: { description: 'How often the scheduler looks for due work (warnings, overdue tickets, follow-up)' },
   TAXONOMY_FILE: { description: 'Optional JSON file renaming/describing categories and severities (zh, en)', example: './taxonomy.json' },
   CLASSIFIER: { description: 'model (trained model in CLASSIFIER_MODEL_DIR) or keyword (simple keyword baseline)' },
   CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
@@ -117,6 +137,8 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLACK_SEND_PREFIX: { description: 'A thread reply starting with this goes to the customer (when replies are internal by default)' },
   SLACK_NOTE_PREFIX: { description: 'A thread reply starting with this stays internal (when SLACK_THREAD_DEFAULT=customer)' },
   SLACK_RATE_PER_CHANNEL: { description: 'Messages per second the outbox sends to one Slack channel (Slack allows about 1)' },
+  SLACK_TEAM_LEADS: { description: 'Escalation tier 2: Slack user IDs and/or user-group IDs mentioned when a ticket is escalated to the team lead (default: the supervisors)', example: 'U0123ABCD,S0456EFGH' },
+  SLACK_COMPLAINT_CENTRE: { description: 'Escalation tier 3: Slack user IDs and/or user-group IDs mentioned when a ticket is escalated to the complaint centre (default: the supervisors)', example: 'S0789IJKL' },
 };
 
 export const configSchema = z.object({
@@ -147,6 +169,9 @@ export const configSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'must look like 09:00-18:00' })
     .optional(),
+  SLA_WARNING_POINTS: checked(parseWarningPoints).default('80%,1h'),
+  SLA_NOTIFY_HOURS: checked(parseNotifyHours).optional(),
+  SLA_SCAN_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(5, { message: 'must be at least 5' }).max(3600).default(30),
   TAXONOMY_FILE: z.string().min(1).optional(),
   CLASSIFIER: z.enum(['model', 'keyword'], { message: 'must be model or keyword' }).default('model'),
   CLASSIFIER_MODEL_DIR: z.string().min(1).default('nlp-models/default'),
@@ -197,6 +222,8 @@ export const configSchema = z.object({
   SLACK_THREAD_DEFAULT: z.enum(['internal', 'customer'], { message: 'must be internal or customer' }).default('internal'),
   SLACK_SEND_PREFIX: z.string().trim().min(1).max(10).default('>>'),
   SLACK_NOTE_PREFIX: z.string().trim().min(1).max(10).default('//'),
+  SLACK_TEAM_LEADS: slackIds.optional(),
+  SLACK_COMPLAINT_CENTRE: slackIds.optional(),
   SLACK_RATE_PER_CHANNEL: z.coerce.number({ message: 'must be a number of messages per second' }).gt(0, { message: 'must be above 0' }).max(100, { message: 'must be at most 100' }).default(1),
   MicrosoftAppId: z.string().trim().min(1).optional(),
   MicrosoftAppPassword: z.string().min(1).optional(),

@@ -17,6 +17,7 @@ import { nextStatus, type TicketStatus, type TransitionAction } from './state-ma
 import type { Category, Remedy, Severity } from './taxonomy';
 import { DEADLINE_KINDS, type Actor, type DeadlineKind, type Decider, type Evidence, type SlaPause, type Ticket } from './ticket';
 import { canonicalJson } from '../support/canonical-json';
+import { closeSpan, reopenSpan } from './tiers';
 
 export interface ChangeDeps {
   tickets: TicketRepository;
@@ -131,7 +132,16 @@ export class ChangeTicket {
       };
     }
     if (action === 'reject') after.rejection = { reason: reason!, at: now, by: input.actor };
-    if (action === 'reopen') after.resolution = null;
+    if (action === 'resolve' || action === 'reject') after.sla = closeSpan(after, now);
+    if (action === 'reopen') {
+      // An appeal: the ticket keeps its number and gets a new resolution deadline from now (the
+      // deadlines met before stay as they were), and its tier holds it again.
+      after.resolution = null;
+      after.sla = { ...reopenSpan(after, now), startedAt: now, pauses: [] };
+      const previous = before.sla.deadlines.filter((d) => d.kind !== 'resolution');
+      after.sla.deadlines = planDeadlines(this.deps.sla, { category: after.category, severity: after.severity, startAt: now, pauses: [] }, now, previous);
+      return after;
+    }
     after.sla.deadlines = planDeadlines(this.deps.sla, { category: after.category, severity: after.severity, startAt: after.sla.startedAt, pauses }, now, before.sla.deadlines, met);
     return after;
   }

@@ -6,6 +6,7 @@
  * - change-ticket.ts   state-machine actions, reclassification, messages (optimistic, retry-safe)
  * - lookup-ticket.ts   a customer's verified lookup, guarded against guessing
  * - erase-customer.ts  one customer's personal data erased on request
+ * - check-deadlines.ts warnings and overdue escalations when the scheduler says they are due
  * - effects.ts         what follows from the change feed: audit, projection, feedback, filing repair
  */
 import { AgentActions, type AgentActionInput } from './agent-actions';
@@ -13,6 +14,7 @@ import { ChangeTicket, type TransitionInput } from './change-ticket';
 import { FileComplaint, type FileContext, type FileResult, type FilingOptions } from './file-complaint';
 import { LookupTicket, type LookupResult, type Verification } from './lookup-ticket';
 import { EraseCustomer, type EraseResult } from './erase-customer';
+import { CheckDeadlines } from './check-deadlines';
 import type {
   ChangeFeed,
   ChangeObserver,
@@ -55,6 +57,7 @@ export class ComplaintService {
   private readonly lookups: LookupTicket;
   private readonly erasure: EraseCustomer;
   private readonly agentActions: AgentActions;
+  private readonly deadlines: CheckDeadlines;
 
   constructor(deps: ComplaintServiceDeps, options: ComplaintServiceOptions) {
     const wake = () => deps.onCommitted?.();
@@ -72,6 +75,12 @@ export class ComplaintService {
     this.lookups = new LookupTicket(deps);
     this.erasure = new EraseCustomer({ ...deps, changes: this.changes }, options.contactHashSecret);
     this.agentActions = new AgentActions({ changes: this.changes, sla: deps.sla });
+    this.deadlines = new CheckDeadlines(this.changes);
+  }
+
+  /** The scheduler's check of one ticket: warnings and overdue escalations that are due are committed (once). */
+  checkDeadlines(number: string, dueAt: Date): ReturnType<CheckDeadlines['check']> {
+    return this.deadlines.check(number, dueAt);
   }
 
   file(raw: unknown, ctx: FileContext): Promise<FileResult> {

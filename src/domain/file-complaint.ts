@@ -19,6 +19,7 @@ import type { Classifier, Clock, CoreLogger, ChangeFeed, IdempotencyStore, Outco
 import { planDeadlines } from './plan-deadlines';
 import { maxSeverity, SEVERITY_RANK, type Category, type Language, type Severity } from './taxonomy';
 import type { Actor, Ticket } from './ticket';
+import { firstSpan } from './tiers';
 import type { Contact } from './mask';
 import { GroupCommitQueue } from '../support/group-commit';
 import { canonicalJson } from '../support/canonical-json';
@@ -296,7 +297,9 @@ export class FileComplaint {
         startedAt: now,
         pauses: [],
         deadlines: planDeadlines(this.deps.sla, { category: f.category, severity, startAt: now, pauses: [] }, now, []),
-        escalationTier: 0,
+        // A high-risk complaint (threats, abuse, self-harm words) goes to the team lead at once [003].
+        escalationTier: classification.highRisk ? 1 : 0,
+        tiers: firstSpan(classification.highRisk ? 1 : 0, now),
       },
       history: [{ version: 1, from: null, to: 'new', action: 'file', at: now, actor: f.ctx.actor }],
       resolution: null,

@@ -223,7 +223,22 @@ export interface PlannedDeadline {
   kind: DeadlineKind;
   budget: Budget;
   dueAt: Date | null;
+  /** The first warning (red flag). */
   warnAt: Date | null;
+  /** Every warning point known so far, ascending (a paused deadline: those before the pause). */
+  warnings: Date[];
+}
+
+/** The durable scheduler's index of due work (src/store/mongo-due-index.ts). */
+export interface DueSchedule {
+  /** Items to hand over once due (at least once; handlers re-check). */
+  add(items: Array<{ kind: string; ref: string; at: Date; data?: Record<string, unknown> }>): Promise<void>;
+}
+
+/** Tickets the SLA scanner marked overdue, reachable by `_id` (src/store/mongo-overdue-list.ts). */
+export interface OverdueList {
+  /** Note tickets that went overdue (repeats are harmless). */
+  add(numbers: string[]): Promise<void>;
 }
 
 /** Port to the SLA engine. */

@@ -17,16 +17,36 @@ export interface TicketDeadline {
   budget: Budget;
   /** null while the clock is paused (waiting_customer). */
   dueAt: Date | null;
+  /** The first warning point. */
   warnAt: Date | null;
+  /** Every warning point (red flag) known so far, ascending; absent on tickets filed before #10. */
+  warnings?: Date[];
+  /** How many of `warnings` have been given (each exactly once). */
+  warningsGiven?: number;
   /** When the obligation was met (first contact made, facts checked, resolved). */
   metAt: Date | null;
+  /** When the latest warning was given. */
   warnedAt: Date | null;
+  /** When the deadline passed unmet (set once, by the SLA scanner). */
   overdueAt: Date | null;
 }
 
 export interface SlaPause {
   from: Date;
   to: Date | null;
+}
+
+/**
+ * One stretch of time a tier held the ticket (0 owner, 1 team lead, 2 complaint centre), with the
+ * deadlines missed while it held it, so on-time rates blame the right team.
+ */
+export interface TierSpan {
+  tier: number;
+  from: Date;
+  /** null while the tier holds the ticket. */
+  to: Date | null;
+  /** Deadlines that passed unmet while this tier held the ticket. */
+  missed: DeadlineKind[];
 }
 
 export interface TicketSla {
@@ -36,6 +56,8 @@ export interface TicketSla {
   deadlines: TicketDeadline[];
   /** 0 owner, 1 team lead, 2 complaint centre. */
   escalationTier: number;
+  /** Each tier's time with the ticket, oldest first (absent on tickets filed before #10). */
+  tiers?: TierSpan[];
 }
 
 export type Decider = 'classifier' | 'customer' | 'agent' | 'api';

@@ -50,7 +50,9 @@ export interface ServerHandle {
   /** The feed handlers (audit, projection, feedback) and the filing repair. */
   effects: { worker: FeedWorker; drain(): Promise<void>; repairFilings(graceMs?: number): Promise<number> };
   /** Run a background job now (tests, operators). */
-  jobs: { repairFilings(): Promise<void>; retention(): Promise<void> };
+  jobs: { repairFilings(): Promise<void>; retention(): Promise<void>; scan(): Promise<number> };
+  /** The durable scheduler (due index and its scanner). */
+  scheduler: { due: import('../store/mongo-due-index').MongoDueIndex; scanner: import('../jobs/due-scanner').DueScanner };
   metrics: Metrics;
   /** The Slack app (null when SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET are not set). */
   slack: SlackEdge | null;
@@ -73,6 +75,8 @@ export interface StartOptions {
   feedIntervalMs?: number;
   /** Last ticket sequence of a year (tests lower it to reach the cap). */
   maxTicketSeq?: number;
+  /** Interval of the scheduler's scan (ms); 0 disables the timer (tests call `jobs.scan()`). Default SLA_SCAN_INTERVAL_SECONDS. */
+  scanIntervalMs?: number;
   /** Interval of the retention job (ms); 0 disables the timer. Default RETENTION_INTERVAL_MINUTES. */
   retentionIntervalMs?: number;
   /** Slack app settings for tests (Web API retries, outbox timings). */
@@ -93,6 +97,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     region: config.SLA_CALENDAR_REGION,
     calendarDir: config.SLA_CALENDAR_DIR,
     businessHours: config.SLA_BUSINESS_HOURS,
+    warningPoints: config.SLA_WARNING_POINTS,
+    // Warnings of working-time deadlines: inside these hours on working days (the business hours when set).
+    notifyHours: config.SLA_NOTIFY_HOURS ?? (config.SLA_BUSINESS_HOURS ? undefined : '09:00-18:00'),
   });
   const uncovered = sla.uncoveredYearsAhead(clock.now());
   if (uncovered.length) {
@@ -152,7 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     repairFilings: repair,
   };
-  const jobs = { repairFilings: async () => {}, retention: async () => {} };
+  const jobs = { repairFilings: async () => {}, retention: async () => {}, scan: async () => 0 };
 
   const customerEdges = createCustomerEdges({ config, logger, conn, complaints, taxonomy, clock }, options.customerEdges);
 
@@ -221,6 +228,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     new MongoLease(conn, 'filing-repair'),
   );
+  // The durable scheduler: SLA warnings and escalations (and follow-up work) when due, under a lease.
+  const scanJob = startPeriodic(
+    'scheduler',
+    options.scanIntervalMs ?? config.SLA_SCAN_INTERVAL_SECONDS * 1000,
+    async () => {
+      await database.ready;
+      await core.scanner.scan();
+    },
+    logger,
+  );
   const retention = new MongoRetention(conn);
   const retentionJob = startPeriodic(
     'retention',
@@ -241,11 +258,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   jobs.repairFilings = () => repairJob.runNow();
   jobs.retention = () => retentionJob.runNow();
+  jobs.scan = () => core.scanner.scan(true);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      await Promise.all([repairJob.stop(), retentionJob.stop()]);
+      await Promise.all([repairJob.stop(), retentionJob.stop(), scanJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await customerEdges.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -263,7 +281,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, scheduler: { due: core.due, scanner: core.scanner }, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {

@@ -19,6 +19,10 @@ import { MongoIdempotencyStore } from '../store/mongo-idempotency';
 import { MongoLookupGuard } from '../store/mongo-lookup-guard';
 import { MongoMessageStore } from '../store/mongo-messages';
 import { MongoTicketRepository } from '../store/mongo-ticket-repository';
+import { MongoDueIndex } from '../store/mongo-due-index';
+import { MongoOverdueList } from '../store/mongo-overdue-list';
+import { DueScanner, type DueHandler } from '../jobs/due-scanner';
+import { SLA_DUE_KIND, slaScheduleHandler } from '../domain/check-deadlines';
 
 export interface CoreSettings {
   timeZone: string;
@@ -41,6 +45,12 @@ export interface Core {
   repository: MongoTicketRepository;
   cursors: MongoCursorStore;
   worker: FeedWorker;
+  /** The durable scheduler: what is due when, by `_id` (per-minute buckets). */
+  due: MongoDueIndex;
+  /** Walks the due index and hands due items to their handlers (SLA checks; more kinds can be added with `handle`). */
+  scanner: DueScanner;
+  /** Add the handler of a kind of due item (before the scanner first runs). */
+  handleDue(kind: string, handler: DueHandler): void;
   /** Announce filings a crashed writer left out of the feed (this year's and last year's numbers). */
   repairFilings(graceMs?: number): Promise<number>;
   /** Be told after every commit (other followers of the feed, e.g. the delivery workers, wake up). */
@@ -63,7 +73,8 @@ export function composeCore(
   const cursors = new MongoCursorStore(conn);
   const feed = repository.feed;
   const audit = new MongoAuditLog(conn, settings.auditSecret, { maxPending: settings.writeQueueLimit, overloaded });
-  const worker = new FeedWorker(feed, cursors, [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn))], parts.logger, {
+  const due = new MongoDueIndex(conn, 'due');
+  const worker = new FeedWorker(feed, cursors, [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn)), slaScheduleHandler(due, new MongoOverdueList(conn), feed)], parts.logger, {
     intervalMs: settings.feedIntervalMs ?? 2000,
     lease: new MongoLease(conn, 'feed-worker'),
   });
@@ -93,5 +104,19 @@ export function composeCore(
     const year = localYear(parts.clock.now(), settings.timeZone);
     return repairFilings({ feed, tickets: repository, cursors, clock: parts.clock }, [year - 1, year], graceMs);
   };
-  return { complaints, repository, cursors, worker, repairFilings: repair, onCommit: (listener) => void commitListeners.push(listener) };
+  const dueHandlers: Record<string, DueHandler> = {
+    [SLA_DUE_KIND]: async (item) => void (await complaints.checkDeadlines(item.ref, item.at)),
+  };
+  const scanner = new DueScanner(due, dueHandlers, parts.clock, parts.logger, { lease: new MongoLease(conn, 'due-scanner') });
+  return {
+    complaints,
+    repository,
+    cursors,
+    worker,
+    due,
+    scanner,
+    handleDue: (kind, handler) => void (dueHandlers[kind] = handler),
+    repairFilings: repair,
+    onCommit: (listener) => void commitListeners.push(listener),
+  };
 }

@@ -53,6 +53,9 @@ export function createTicketCard(t: Ticket, text: SlackText, now: Date): { text:
   const flags: string[] = [];
   if (t.flags.highRisk) flags.push(m.highRisk);
   if (t.flags.recurrenceOf) flags.push(escapeMrkdwn(m.recurrence(t.flags.recurrenceOf)));
+  const open = t.sla.deadlines.filter((d) => !d.metAt);
+  if (open.some((d) => d.overdueAt)) flags.push(`:rotating_light: ${escapeMrkdwn(m.overdue)}`);
+  else if (open.some((d) => d.warnedAt)) flags.push(`:triangular_flag_on_post: ${escapeMrkdwn(m.warning)}`);
   if (t.sla.escalationTier > 0) flags.push(`:arrow_double_up: ${escapeMrkdwn(m.tierNow(m.tier[t.sla.escalationTier] ?? String(t.sla.escalationTier)))}`);
   const owner = t.owner ? ` · ${m.ownedBy(mention(t.owner.id))}` : '';
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${SEVERITY_ICON[t.severity]} *${escapeMrkdwn(m.status[t.status])}*${owner}${flags.length ? ` · ${flags.join(' · ')}` : ''}` }] });
@@ -91,8 +94,11 @@ function deadlineLines(t: Ticket, text: SlackText, now: Date): string {
     const name = escapeMrkdwn(m.deadline[d.kind]);
     if (d.metAt) return `:heavy_check_mark: ${name}: ${m.met}`;
     if (!d.dueAt) return `:double_vertical_bar: ${name}: ${m.paused}`;
-    const late = d.dueAt.getTime() < now.getTime();
-    return `${late ? ':rotating_light:' : ':hourglass_flowing_sand:'} ${name}: ${slackDate(d.dueAt, text.timeZone)}${late ? ` (${m.overdue})` : ''}`;
+    const late = !!d.overdueAt || d.dueAt.getTime() < now.getTime();
+    // A red flag marks the deadline once its warning is given (and until it is met).
+    const flagged = !late && !!d.warnedAt;
+    const icon = late ? ':rotating_light:' : flagged ? ':triangular_flag_on_post:' : ':hourglass_flowing_sand:';
+    return `${icon} ${name}: ${slackDate(d.dueAt, text.timeZone)}${late ? ` (${m.overdue})` : flagged ? ` (${m.warning})` : ''}`;
   });
   return lines.length ? lines.join('\n') : m.none;
 }

@@ -17,6 +17,8 @@ const deadlineSchema = new Schema(
     budget: { unit: String, amount: Number },
     dueAt: Date,
     warnAt: Date,
+    warnings: { type: [Date], default: undefined },
+    warningsGiven: Number,
     metAt: Date,
     warnedAt: Date,
     overdueAt: Date,
@@ -58,6 +60,7 @@ export const ticketSchema = new Schema(
       pauses: [new Schema({ from: Date, to: Date }, { _id: false })],
       deadlines: [deadlineSchema],
       escalationTier: { type: Number, default: 0 },
+      tiers: { type: [new Schema({ tier: Number, from: Date, to: Date, missed: [String] }, { _id: false })], default: undefined },
     },
     history: [
       new Schema(
