@@ -102,7 +102,7 @@ describe('red flags and overdue escalation', () => {
     const queries = new MongoTicketQueries(server.database.conn);
     expect((await queries.overdue(clock.now(), 50)).map((s) => s.number)).toContain(n);
     // Met later (a phone contact): it leaves the overdue list, and the tier that missed it keeps the miss.
-    await server.complaints.recordContact(n, { actor: owner, asSupervisor: true });
+    await server.complaints.recordContact(n, { actor: owner, how: 'phone' });
     expect((await queries.overdue(clock.now(), 50)).map((s) => s.number)).not.toContain(n);
     expect((await server.complaints.get(n)).sla.tiers![0]!.missed).toEqual(['firstContact']);
     // Nothing more happens to it at later scans of its minute.
