@@ -64,6 +64,7 @@ const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_RECLASSIFIED,
   EVENTS.TICKET_ESCALATED,
   EVENTS.TICKET_CONTACT_RECORDED,
+  EVENTS.TICKET_PERSON_REQUESTED,
   EVENTS.TICKET_WARNED,
   EVENTS.TICKET_OVERDUE,
 ]);
@@ -409,6 +410,8 @@ export class SlackOutboxRelay implements DeliveryConsumer {
         return m.note.escalated(who, m.tier[Number(data.tier)] ?? String(data.tier));
       case EVENTS.TICKET_CONTACT_RECORDED:
         return m.note.contact(who);
+      case EVENTS.TICKET_PERSON_REQUESTED:
+        return m.note.personRequested;
       case EVENTS.TICKET_WARNED:
         return m.note.warned(deadlineNames(data, m.deadline));
       case EVENTS.TICKET_OVERDUE:

@@ -196,6 +196,19 @@ export class ChangeTicket {
     });
   }
 
+  // ---- a person, please -----------------------------------------------------------------------
+
+  /** The customer asked to talk to a person: recorded once per ticket, and the agents' side is told. */
+  requestPerson(number: string, actor: Actor): Promise<Ticket> {
+    return this.change(number, { actor, action: 'request_person', params: null }, (before, now) => {
+      if (before.flags.personRequestedAt) throw new AlreadyRecorded();
+      return { after: { ...before, version: before.version + 1, updatedAt: now, flags: { ...before.flags, personRequestedAt: now } }, events: [EVENTS.TICKET_PERSON_REQUESTED] };
+    }).catch(async (err) => {
+      if (err instanceof AlreadyRecorded) return this.get(number);
+      throw err;
+    });
+  }
+
   // ---- messages -------------------------------------------------------------------------------
 
   /**

@@ -122,6 +122,11 @@ export class ComplaintService {
     return this.changes.addCustomerMessage(number, input, actor);
   }
 
+  /** The customer asked for a person (once per ticket; the agents' side is told). */
+  requestPerson(number: string, actor: Actor): Promise<Ticket> {
+    return this.changes.requestPerson(number, actor);
+  }
+
   /** Erase one customer's personal data (all their tickets), keeping every chain verifiable. */
   eraseCustomer(contact: { phone?: string; email?: string }, actor: Actor): Promise<EraseResult> {
     return this.erasure.erase(contact, actor);

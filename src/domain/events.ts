@@ -27,6 +27,8 @@ export const EVENTS = {
   TICKET_REASSIGNED: 'ticket.reassigned',
   /** The owner reached the customer outside the desk (e.g. by phone): first contact is met. */
   TICKET_CONTACT_RECORDED: 'ticket.contact_recorded',
+  /** The customer asked to talk to a person (the bot hands over). */
+  TICKET_PERSON_REQUESTED: 'ticket.person_requested',
 } as const;
 
 export type EventType = (typeof EVENTS)[keyof typeof EVENTS];

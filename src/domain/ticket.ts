@@ -142,6 +142,8 @@ export interface Ticket {
     highRisk: boolean;
     recurrenceOf: string | null;
     suspectedMalicious: { reason: string } | null;
+    /** When the customer asked to talk to a person (absent: never). */
+    personRequestedAt?: Date | null;
   };
   owner: { id: string; name: string | null } | null;
   sla: TicketSla;

@@ -53,6 +53,7 @@ export function createTicketCard(t: Ticket, text: SlackText, now: Date): { text:
   const flags: string[] = [];
   if (t.flags.highRisk) flags.push(m.highRisk);
   if (t.flags.recurrenceOf) flags.push(escapeMrkdwn(m.recurrence(t.flags.recurrenceOf)));
+  if (t.flags.personRequestedAt && !t.owner) flags.push(m.personRequested);
   const open = t.sla.deadlines.filter((d) => !d.metAt);
   if (open.some((d) => d.overdueAt)) flags.push(`:rotating_light: ${escapeMrkdwn(m.overdue)}`);
   else if (open.some((d) => d.warnedAt)) flags.push(`:triangular_flag_on_post: ${escapeMrkdwn(m.warning)}`);

@@ -52,6 +52,7 @@ export const ticketSchema = new Schema(
       highRisk: { type: Boolean, default: false },
       recurrenceOf: String,
       suspectedMalicious: { type: Mixed, default: null },
+      personRequestedAt: { type: Date, default: undefined },
     },
     owner: { type: new Schema({ id: String, name: String }, { _id: false }), default: null },
     sla: {

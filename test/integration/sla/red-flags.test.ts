@@ -140,4 +140,18 @@ describe('red flags and overdue escalation', () => {
     expect(t.sla.deadlines.find((d) => d.kind === 'factCheck')!.overdueAt).not.toBeNull();
     expect(t.sla.escalationTier).toBe(1);
   });
+
+  it('when the customer asks for a person, then the ticket records it once and its thread and card show it', async () => {
+    now = MONDAY_10;
+    const n = await file(server);
+    const root = await rootTs(fake, server, n);
+    const customer = { kind: 'customer' as const, id: 'webchat:conv-1' };
+    await server.complaints.requestPerson(n, customer);
+    await server.complaints.requestPerson(n, customer);
+    await settle(server);
+    const notes = fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === root.ts && String(c.args.text).includes('asks to talk to a person'));
+    expect(notes).toHaveLength(1);
+    const card = fake.callsOf('chat.update').filter((c) => c.args.ts === root.ts).pop()!;
+    expect(JSON.stringify(card.args.blocks)).toContain('asks for a person');
+  });
 });
