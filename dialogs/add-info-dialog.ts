@@ -8,7 +8,7 @@ import { InterruptibleDialog } from './interruptible-dialog';
 import { DeskError, type DialogDeps } from './ports';
 import { ticketNumberIn } from './recognizers';
 import { customerOf, messageIdOf, say } from './turn-context';
-import { verification } from './status-dialog';
+import { askVerification, verification } from './status-dialog';
 import { acceptEvidence } from './evidence';
 
 export const ADD_INFO_DIALOG = 'addInfoDialog';
@@ -49,16 +49,8 @@ export class AddInfoDialog extends InterruptibleDialog {
     return step.prompt(NUMBER_PROMPT, { prompt: m.askTicketNumber, retryPrompt: m.badTicketNumber });
   }
 
-  private async verifyStep(step: Step): Promise<DialogTurnResult> {
-    const number = ticketNumberIn(String(step.result ?? ''));
-    const m = say(step.context);
-    if (!number) {
-      await step.context.sendActivity(m.badTicketNumber);
-      return step.endDialog(null);
-    }
-    (step.values as Record<string, unknown>).number = number;
-    if (step.options.own?.includes(number)) return step.next(null);
-    return step.prompt(VERIFY_PROMPT, { prompt: m.askVerification, retryPrompt: m.askVerification });
+  private verifyStep(step: Step): Promise<DialogTurnResult> {
+    return askVerification(step, VERIFY_PROMPT);
   }
 
   private async additionStep(step: Step): Promise<DialogTurnResult> {

@@ -1,7 +1,7 @@
 /**
  * Status lookup with verification: the ticket number (from the message or asked), then the last
- * 4 digits of the contact phone or the lookup code. The core counts wrong tries and locks a
- * ticket's lookups after too many, so numbers cannot be probed.
+ * 4 digits of the contact phone or the lookup code. The core counts wrong tries (per conversation,
+ * and per ticket for the guessable last 4 digits), so numbers cannot be probed.
  */
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { InterruptibleDialog } from './interruptible-dialog';
@@ -45,16 +45,8 @@ export class StatusDialog extends InterruptibleDialog {
     return step.prompt(NUMBER_PROMPT, { prompt: m.askTicketNumber, retryPrompt: m.badTicketNumber });
   }
 
-  private async verifyStep(step: Step): Promise<DialogTurnResult> {
-    const number = ticketNumberIn(String(step.result ?? ''));
-    const m = say(step.context);
-    if (!number) {
-      await step.context.sendActivity(m.badTicketNumber);
-      return step.endDialog(null);
-    }
-    (step.values as Record<string, unknown>).number = number;
-    if (step.options.own?.includes(number)) return step.next(null);
-    return step.prompt(VERIFY_PROMPT, { prompt: m.askVerification, retryPrompt: m.askVerification });
+  private verifyStep(step: Step): Promise<DialogTurnResult> {
+    return askVerification(step, VERIFY_PROMPT);
   }
 
   private async lookupStep(step: Step): Promise<DialogTurnResult> {
@@ -109,4 +101,20 @@ export function statusText(context: TurnContext, deps: DialogDeps, view: TicketV
     firstContact: formatWhen(view.deadlines.firstContact, lang, tz),
     resolution: formatWhen(view.deadlines.resolution, lang, tz),
   });
+}
+
+/**
+ * The step after the ticket number (status lookup, adding information): keep the number, and ask
+ * for the verification unless this conversation filed that ticket itself.
+ */
+export async function askVerification(step: WaterfallStepContext<{ own?: string[] }>, verifyPrompt: string): Promise<DialogTurnResult> {
+  const number = ticketNumberIn(String(step.result ?? ''));
+  const m = say(step.context);
+  if (!number) {
+    await step.context.sendActivity(m.badTicketNumber);
+    return step.endDialog(null);
+  }
+  (step.values as Record<string, unknown>).number = number;
+  if (step.options.own?.includes(number)) return step.next(null);
+  return step.prompt(verifyPrompt, { prompt: m.askVerification, retryPrompt: m.askVerification });
 }

@@ -32,6 +32,11 @@ import { interactiveClientOptions, outboxClient, slackLogger, type SlackClientSe
 import { SlackStore } from './slack-store';
 import { createSlackText } from './slack-text';
 import { Supervisors } from './supervisors';
+import { SlackSpikeAlerts } from './spike-alerts';
+import { dashboardLink, DEV_DASHBOARD_SECRET } from '../../src/reports/dashboard-link';
+import { reportLabels as reportLabelsFor } from '../../src/reports/labels';
+import { buildQuarterlyReport } from '../../src/reports/quarterly-report';
+import type { ReportService } from '../../src/reports/report-service';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -40,6 +45,8 @@ const KNOWN_VIEWS = new Set(Object.entries(ids).filter(([k, v]) => k.endsWith('_
 
 export interface SlackEdgeDeps {
   config: Config;
+  /** The reporting counters' queries (stats, the quarterly report, the dashboard). */
+  reports: ReportService;
   logger: Logger;
   conn: Connection;
   complaints: ComplaintService;
@@ -72,6 +79,8 @@ export interface SlackEdge {
   stop(): Promise<void>;
   /** Wait for the work handlers started after acknowledging Slack (tests). */
   idle(): Promise<void>;
+  /** Posts spike alerts to the escalation channel (null without one). */
+  spikeAlerts: SlackSpikeAlerts | null;
 }
 
 /** Slack is on with the bot token and a way to receive requests: the signing secret, or an app token (Socket Mode). */
@@ -138,9 +147,16 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
     await args.next();
   });
 
+  const reportLabels = reportLabelsFor(deps.taxonomy, config.SLACK_LANGUAGE);
   const handlerDeps: SlackHandlerDeps = {
     complaints: deps.complaints,
     queries: new MongoTicketQueries(conn),
+    reports: {
+      service: deps.reports,
+      dashboardLink: (userId) =>
+        dashboardLink(config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, config.DASHBOARD_SECRET ?? DEV_DASHBOARD_SECRET, `slack:${userId}`, clock.now(), config.DASHBOARD_LINK_MINUTES),
+      quarterlyReport: (range) => buildQuarterlyReport(deps.reports, range, reportLabels, { currency: config.REPORT_CURRENCY }),
+    },
     store,
     text,
     supervisors,
@@ -182,6 +198,10 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
     { ratePerSecond: config.SLACK_RATE_PER_CHANNEL, lease: options.lease ?? new MongoLease(conn, 'delivery:slack'), ...options.outbox },
   );
 
+  const spikeAlerts = routing.escalationChannel
+    ? new SlackSpikeAlerts({ client: outbox, channel: routing.escalationChannel, text, supervisorMention: supervisors.mention() })
+    : null;
+
   let stopped = false;
   let trimmer: NodeJS.Timeout | null = null;
   const whoAmI = async (attempt = 0): Promise<void> => {
@@ -220,6 +240,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
       if (socket) await app.stop().catch(() => undefined);
     },
     idle: () => background.idle(),
+    spikeAlerts,
   };
 }
 

@@ -79,7 +79,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   TAXONOMY_FILE: { description: 'Optional JSON file renaming/describing categories and severities (zh, en)', example: './taxonomy.json' },
   CLASSIFIER: { description: 'model (trained model in CLASSIFIER_MODEL_DIR) or keyword (simple keyword baseline)' },
   CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
-  CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this (calibrated) confidence the customer is asked to pick the category; 0.6 asks about 1 in 9 (see nlp-models/EVAL.md)' },
+  CLASSIFIER_CONFIDENCE_THRESHOLD: { description: 'Below this (calibrated) confidence the customer is asked to pick the category; 0.6 asks about 1 in 10 (see nlp-models/EVAL.md)' },
   RECURRENCE_WINDOW_DAYS: { description: 'A complaint by the same customer in the same category within this many days is a repeat' },
   LOOKUP_MAX_FAILURES: { description: 'Wrong verifications one client (IP) may send in 15 minutes before its lookups wait' },
   LOOKUP_LAST4_FREE_FAILURES: {
@@ -95,6 +95,17 @@ export const SETTINGS: Record<string, SettingDoc> = {
     example: 'change-me-to-32-random-characters',
   },
   SHUTDOWN_TIMEOUT_MS: { description: 'How long shutdown waits for in-flight requests' },
+  PUBLIC_URL: { description: 'Address of this service as users reach it, for the links it hands out (dashboard); default http://localhost:PORT', example: 'https://complaints.example.com' },
+  DASHBOARD_SECRET: {
+    description: 'Secret that signs the supervisor dashboard links (HMAC); required in production',
+    example: 'change-me-to-32-random-characters',
+  },
+  DASHBOARD_LINK_MINUTES: { description: 'How long a dashboard link works after it is handed out (minutes)' },
+  SPIKE_FACTOR: { description: 'Spike alert: complaints about one category or product in a day above this many times their daily baseline' },
+  SPIKE_MIN_COUNT: { description: 'Spike alert: and at least this many in the day (no alert for 1 → 3)' },
+  SPIKE_BASELINE_DAYS: { description: 'Spike alert: the baseline is the mean per day over this many days before' },
+  REPORT_CURRENCY: { description: 'Currency of remedy amounts in reports (ISO 4217 code)' },
+  REPORT_LANGUAGE: { description: 'Language of reports, charts and the dashboard: zh-CN, zh-TW or en' },
   MicrosoftAppId: { description: 'Bot Framework app id; when set, /api/messages checks every request\'s JWT (leave empty for the Emulator)', example: '00000000-0000-0000-0000-000000000000' },
   MicrosoftAppPassword: { description: 'Bot Framework app password (client secret) of MicrosoftAppId', example: 'change-me' },
   MicrosoftAppType: { description: 'Bot Framework app type: MultiTenant, SingleTenant or UserAssignedMSI' },
@@ -130,7 +141,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLACK_API_URL: { description: 'Base URL of the Slack Web API (tests and proxies point it elsewhere)' },
   SLACK_CHANNEL: { description: 'Channel ID where new tickets go unless the routing file says otherwise', example: 'C0123456789' },
   SLACK_ESCALATION_CHANNEL: { description: 'Channel ID that also gets major and high-risk tickets, mentioning the supervisors', example: 'C0987654321' },
-  SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
+  SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, report, dashboard, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
   SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (format in README.md, section Slack)', example: './slack-routing.json' },
   SLACK_LANGUAGE: { description: 'Language of the Slack app: zh-CN, zh-TW or en' },
   SLACK_THREAD_DEFAULT: { description: 'What a plain reply in a ticket thread is: internal (a note, the default) or customer (sent to the customer)' },
@@ -183,6 +194,18 @@ export const configSchema = z.object({
   CONTACT_HASH_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   AUDIT_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(10000),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be an http(s) address without query, such as https://complaints.example.com' })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  DASHBOARD_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  DASHBOARD_LINK_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(1, { message: 'must be between 1 and 1440' }).max(1440, { message: 'must be between 1 and 1440' }).default(30),
+  SPIKE_FACTOR: z.coerce.number({ message: 'must be a number' }).gt(1, { message: 'must be above 1' }).max(100, { message: 'must be at most 100' }).default(3),
+  SPIKE_MIN_COUNT: z.coerce.number({ message: 'must be a number' }).int().min(1, { message: 'must be at least 1' }).max(100_000).default(10),
+  SPIKE_BASELINE_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1, { message: 'must be between 1 and 90' }).max(90, { message: 'must be between 1 and 90' }).default(28),
+  REPORT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, { message: 'must be a three-letter currency code such as CNY' }).default('CNY'),
+  REPORT_LANGUAGE: z.enum(['zh-CN', 'zh-TW', 'en'], { message: 'must be zh-CN, zh-TW or en' }).default('zh-CN'),
   API_KEYS: z
     .string()
     .transform((v, ctx): ApiKeyEntry[] => {
@@ -267,6 +290,7 @@ export const configSchema = z.object({
     ['CONTACT_HASH_SECRET', 'is required in production (a long random value: it keys the hashes of contacts and personal values)'],
     ['AUDIT_SECRET', 'is required in production (a long random value: without it anyone who can write to the database can rebuild the audit chain)'],
     ['API_KEYS', 'is required in production (npm run api-key -- --name <system> makes one)'],
+    ['DASHBOARD_SECRET', 'is required in production (a long random value: it signs the supervisor dashboard links)'],
   ];
   for (const [key, message] of required) if (c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message });
 });

@@ -13,6 +13,7 @@ import { AlreadyClaimedError, ConcurrentChangeError, NotOwnerError, TicketNotFou
 import { EVENTS, type EventType } from './events';
 import type { ChangeObserver, Clock, CoreLogger, FeedEntry, MessageStore, SlaPlanner, TicketMessage, TicketRepository, ChangeFeed } from './ports';
 import { planDeadlines } from './plan-deadlines';
+import { withFigures } from './ticket-figures';
 import { nextStatus, type TicketStatus, type TransitionAction } from './state-machine';
 import type { Category, Remedy, Severity } from './taxonomy';
 import { DEADLINE_KINDS, type Actor, type DeadlineKind, type Decider, type Evidence, type SlaPause, type Ticket } from './ticket';
@@ -300,6 +301,7 @@ export class ChangeTicket {
       // A retry of this very request that committed (its answer was lost) is answered as its success.
       if (await this.alreadyCommitted(before, requestKey, request.expectedVersion)) return before;
       const decision = decide(before, this.deps.clock.now());
+      withFigures(decision.after);
       const result = await this.deps.tickets.commitChange({
         number,
         expectedVersion: before.version,

@@ -16,6 +16,7 @@ import { LookupTicket, type LookupResult, type Verification } from './lookup-tic
 import { EraseCustomer, type EraseResult } from './erase-customer';
 import { CheckDeadlines } from './check-deadlines';
 import type {
+  AuditLog,
   ChangeFeed,
   ChangeObserver,
   Classifier,
@@ -39,6 +40,8 @@ export interface ComplaintServiceDeps {
   feed: ChangeFeed;
   idempotency: IdempotencyStore;
   lookupGuard: LookupGuard;
+  /** Where lookups are recorded (who looked at which ticket). */
+  audit?: AuditLog;
   messages: MessageStore;
   classifier: Classifier;
   sla: SlaPlanner;

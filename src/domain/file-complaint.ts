@@ -17,6 +17,7 @@ import type { Classification } from './classification';
 import { DomainError, DuplicateIdempotencyKeyError, StoreOverloadedError, TicketNotFoundError, ValidationError } from './errors';
 import type { Classifier, Clock, CoreLogger, ChangeFeed, IdempotencyStore, Outcome, SlaPlanner, TicketRepository } from './ports';
 import { planDeadlines } from './plan-deadlines';
+import { withFigures } from './ticket-figures';
 import { maxSeverity, SEVERITY_RANK, type Category, type Language, type Severity } from './taxonomy';
 import type { Actor, Ticket } from './ticket';
 import { firstSpan } from './tiers';
@@ -257,7 +258,7 @@ export class FileComplaint {
     const { input, now } = f;
     const classification = recurrenceOf ? this.deps.classifier.classify(f.text, { isRepeat: true }) : f.classification;
     const severity = maxSeverity(maxSeverity(input.severity ?? classification.severity, ruleFloor(classification)), categoryFloor(f.category));
-    return {
+    return withFigures({
       number,
       year: Number(number.slice(0, 4)),
       seq,
@@ -310,7 +311,7 @@ export class FileComplaint {
       idempotencyKey: f.ctx.idempotencyKey ?? null,
       createdAt: now,
       updatedAt: now,
-    };
+    });
   }
 
   /** Run an effect with a few retries; false if it still failed (the repair job finishes it later). */

@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import { LookupLockedError, VerificationFailedError } from './errors';
 import { hashLookupCode } from './file-complaint';
 import { lastFourDigits } from './mask';
-import type { Clock, LookupGuard, TicketRepository } from './ports';
+import type { AuditLog, Clock, CoreLogger, LookupGuard, TicketRepository } from './ports';
 import type { Ticket } from './ticket';
 
 export interface Verification {
@@ -30,9 +30,39 @@ export interface LookupResult {
 }
 
 export class LookupTicket {
-  constructor(private readonly deps: { tickets: TicketRepository; lookupGuard: LookupGuard; clock: Clock }) {}
+  constructor(private readonly deps: { tickets: TicketRepository; lookupGuard: LookupGuard; clock: Clock; audit?: AuditLog; logger?: CoreLogger }) {}
 
   async lookup(number: string, verification: Verification, client = 'unknown'): Promise<LookupResult> {
+    const result = await this.verify(number, verification, client);
+    await this.recordAccess(result, client);
+    return result;
+  }
+
+  /**
+   * Who looked at a ticket, and how much they were shown, goes into the audit chain (not as a change
+   * of the ticket: an entry of its own). A lookup is answered even if this write fails.
+   */
+  private async recordAccess({ ticket, scope }: LookupResult, client: string): Promise<void> {
+    if (!this.deps.audit) return;
+    const at = this.deps.clock.now();
+    try {
+      await this.deps.audit.append([
+        {
+          key: `${ticket.number}:lookup:${crypto.randomBytes(8).toString('hex')}`,
+          at,
+          actor: { kind: 'customer', id: client },
+          action: 'ticket.looked_up',
+          entity: { type: 'ticket', id: ticket.number },
+          before: null,
+          after: { scope, version: ticket.version },
+        },
+      ]);
+    } catch (err) {
+      this.deps.logger?.warn({ err: { message: (err as Error).message }, ticket: ticket.number }, 'lookup not recorded in the audit chain');
+    }
+  }
+
+  private async verify(number: string, verification: Verification, client: string): Promise<LookupResult> {
     const now = this.deps.clock.now();
     const guard = this.deps.lookupGuard;
     const clientWait = await guard.clientWait(client, now);

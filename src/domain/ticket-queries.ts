@@ -3,7 +3,8 @@
  * Home and `/complaints mine|overdue|stats|search`). A port: the store answers it
  * (src/store/mongo-ticket-queries.ts). On FerretDB 1.x every one of these filters scans the
  * tickets collection (only `_id` lookups are pushed down); the SLA scanner's due buckets (#10)
- * and rolled-up report counters (#11) are meant to replace the slow paths behind this port.
+ * are meant to replace the slow paths behind this port. `stats` moved to the reporting counters
+ * (src/reports/report-service.ts), which cost the same at any number of tickets.
  */
 import type { TicketStatus } from './state-machine';
 import type { Category, ChannelName, Severity } from './taxonomy';
@@ -26,8 +27,8 @@ export interface TicketSummary {
   product: string | null;
 }
 
-export type StatsDimension = 'category' | 'severity' | 'channel' | 'agent';
 
+/** A row of `/complaints stats` (src/reports/report-service.ts answers them from counters). */
 export interface StatsRow {
   /** The group's value (a category, severity, channel or owner id); `all` without grouping. */
   group: string;
@@ -44,8 +45,6 @@ export interface TicketQueries {
   openOwnedBy(ownerId: string, limit: number): Promise<TicketSummary[]>;
   /** Open tickets with an unmet deadline before `now`, most overdue first. */
   overdue(now: Date, limit: number): Promise<TicketSummary[]>;
-  /** Tickets filed in [from, to), counted per group. */
-  stats(range: { from: Date; to: Date }, by: StatsDimension | null, now: Date): Promise<StatsRow[]>;
   /** Tickets whose number, order id, product, merchant or text contains every word; newest first. */
   search(words: string[], limit: number): Promise<TicketSummary[]>;
 }

@@ -3,6 +3,7 @@ import type { ClassificationReason, CategoryCandidate } from './classification';
 import type { Contact } from './mask';
 import type { TicketStatus, TransitionAction } from './state-machine';
 import type { Category, ChannelName, Language, Remedy, Severity } from './taxonomy';
+import type { TicketFigures } from './ticket-figures';
 
 export type DeadlineKind = 'firstContact' | 'factCheck' | 'resolution';
 export const DEADLINE_KINDS: readonly DeadlineKind[] = ['firstContact', 'factCheck', 'resolution'];
@@ -152,6 +153,13 @@ export interface Ticket {
   rejection: { reason: string; at: Date; by: Actor } | null;
   /** Messages exchanged after filing (metadata; the texts are kept apart, erasable). */
   messages: MessageRef[];
+  /**
+   * The customer's satisfaction rating (1–5), recorded by the survey after resolution (the
+   * follow-up issue); the comment, being free text, is kept with the messages, not here. Reports count it as CSAT.
+   */
+  satisfaction?: { rating: number; at: Date } | null;
+  /** Derived figures (handling and first-response minutes, on-time flags), brought up to date by every change (ticket-figures.ts). */
+  figures?: TicketFigures;
   /** True once the customer's personal values were erased on request. */
   erased: boolean;
   /** SHA-256 of the lookup code handed to the customer at filing (the code itself is never stored). */

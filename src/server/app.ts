@@ -22,7 +22,11 @@ import { MongoLease } from '../store/mongo-lease';
 import { MongoRetention } from '../store/mongo-retention';
 import { startPeriodic } from '../jobs/periodic';
 import type { ComplaintService } from '../domain/complaint-service';
-import { composeCore } from './compose-core';
+import { composeCore, type Core } from './compose-core';
+import type { AlertSink } from '../reports/ports';
+import type { ReportService } from '../reports/report-service';
+import { DEV_DASHBOARD_SECRET } from '../reports/dashboard-link';
+import { dashboardRouter } from './routes/dashboard';
 import { rateLimit } from 'express-rate-limit';
 import { errorMiddleware, HttpError, notFoundHandler } from './http-error';
 import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
@@ -50,9 +54,11 @@ export interface ServerHandle {
   /** The feed handlers (audit, projection, feedback) and the filing repair. */
   effects: { worker: FeedWorker; drain(): Promise<void>; repairFilings(graceMs?: number): Promise<number> };
   /** Run a background job now (tests, operators). */
-  jobs: { repairFilings(): Promise<void>; retention(): Promise<void>; scan(): Promise<number> };
+  jobs: { repairFilings(): Promise<void>; retention(): Promise<void>; scan(): Promise<number>; reports(): Promise<void> };
   /** The durable scheduler (due index and its scanner). */
   scheduler: { due: import('../store/mongo-due-index').MongoDueIndex; scanner: import('../jobs/due-scanner').DueScanner };
+  /** Reporting counters, their queries and spike alerts. */
+  reports: Core['reports'];
   metrics: Metrics;
   /** The Slack app (null when SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET are not set). */
   slack: SlackEdge | null;
@@ -79,6 +85,10 @@ export interface StartOptions {
   scanIntervalMs?: number;
   /** Interval of the retention job (ms); 0 disables the timer. Default RETENTION_INTERVAL_MINUTES. */
   retentionIntervalMs?: number;
+  /** Where spike alerts are told besides the log (tests; the Slack app adds the escalation channel itself). */
+  alertSinks?: AlertSink[];
+  /** Interval of the reporting upkeep (rebuild requests, alerts not told yet) (ms); 0 disables the timer. */
+  reportUpkeepIntervalMs?: number;
   /** Slack app settings for tests (Web API retries, outbox timings). */
   slack?: SlackEdgeOptions;
   /** The customer channels agents' messages are delivered on (the customer edges provide them). */
@@ -120,6 +130,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   const conn = database.conn;
   const metrics = createMetrics();
+  // Where spike alerts go besides the log (the Slack app adds the escalation channel).
+  const alertSinks: AlertSink[] = [...(options.alertSinks ?? [])];
   const core = composeCore(
     conn,
     {
@@ -133,13 +145,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       writeQueueLimit: config.WRITE_QUEUE_LIMIT,
       feedIntervalMs: options.feedIntervalMs,
       maxTicketSeq: options.maxTicketSeq,
+      spike: { factor: config.SPIKE_FACTOR, minCount: config.SPIKE_MIN_COUNT, baselineDays: config.SPIKE_BASELINE_DAYS },
       onNumbersExhausted: (year) => {
         metrics.numbersExhausted.set({ year: String(year) }, 1);
         logger.error({ year }, 'ALERT: every ticket number of the year is used; filing is refused until an operator acts (see docs/operations.md)');
       },
     },
-    { classifier, sla, clock, logger, observer: metricsObserver(metrics) },
+    { classifier, sla, clock, logger, observer: metricsObserver(metrics), alertSinks },
   );
+  const { reports } = core;
   const { complaints, repository, worker } = core;
   if (!config.CONTACT_HASH_SECRET) {
     logger.warn('CONTACT_HASH_SECRET is not set: contacts and personal values are hashed with a built-in development key');
@@ -156,10 +170,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drain: async () => {
       await complaints.settled();
       await worker.drain();
+      await reports.worker.drain();
+      await reports.spikes.settled();
     },
     repairFilings: repair,
   };
-  const jobs = { repairFilings: async () => {}, retention: async () => {}, scan: async () => 0 };
+  const jobs = { repairFilings: async () => {}, retention: async () => {}, scan: async () => 0, reports: async () => {} };
 
   const customerEdges = createCustomerEdges({ config, logger, conn, complaints, taxonomy, clock }, options.customerEdges);
 
@@ -177,15 +193,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   core.onCommit(() => customerDelivery.kick());
   let slack: SlackEdge | null = null;
   if (slackConfigured(config)) {
-    slack = createSlackEdge({ config, logger, conn, complaints, messages, taxonomy, clock, feed: repository.feed, cursors: core.cursors, deliveries }, options.slack);
+    slack = createSlackEdge({ config, logger, conn, complaints, messages, taxonomy, clock, feed: repository.feed, cursors: core.cursors, deliveries, reports: reports.service }, options.slack);
     const edge = slack;
+    // Spike alerts go to the escalation channel too.
+    if (edge.spikeAlerts) alertSinks.push(edge.spikeAlerts);
     core.onCommit(() => edge.worker.kick());
   } else {
     logger.info('Slack is off: set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_CHANNEL to send tickets to agents in Slack (customers can complain all the same)');
   }
 
-
-  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, slack, customerEdges });
+  const dashboardSecret = config.DASHBOARD_SECRET ?? DEV_DASHBOARD_SECRET;
+  if (!config.DASHBOARD_SECRET) logger.warn('DASHBOARD_SECRET is not set: dashboard links are signed with a built-in development key (allowed outside production only)');
+  const app = buildApp({ config, logger, metrics, complaints, database, taxonomy, slack, customerEdges, reports: reports.service, dashboardSecret });
 
   // Give the database a moment so the first requests do not meet a 503; if it is still away
   // after DB_TIMEOUT_MS, listen anyway (requests answer 503 and /readyz says why until it comes).
@@ -211,7 +230,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // Effects follow the change feed (and catch up on start); the filing repair covers filings
   // whose writer died before they reached the feed; retention trims the support collections.
-  void database.ready.then(() => worker.start());
+  void database.ready.then(() => {
+    worker.start();
+    reports.worker.start();
+  });
   void database.ready.then(() => customerDelivery.start());
   if (slack) {
     const edge = slack;
@@ -256,14 +278,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     new MongoLease(conn, 'retention', 10 * 60_000),
   );
+  // Reporting upkeep, on the instance that keeps the counters: counters built (first start, new
+  // format), a rebuild an operator asked for, spike alerts a sink could not be told yet.
+  const reportJob = startPeriodic(
+    'report upkeep',
+    options.reportUpkeepIntervalMs ?? 60_000,
+    async () => {
+      await database.ready;
+      await reports.counters.ensureReady();
+      const rebuilt = await reports.counters.serveRebuildRequest();
+      if (rebuilt) logger.info(rebuilt, 'report counters rebuilt on request');
+      await reports.spikes.retryPending();
+    },
+    logger,
+    reports.lease,
+  );
   jobs.repairFilings = () => repairJob.runNow();
   jobs.retention = () => retentionJob.runNow();
   jobs.scan = () => core.scanner.scan(true);
+  jobs.reports = () => reportJob.runNow();
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      await Promise.all([repairJob.stop(), retentionJob.stop(), scanJob.stop()]);
+      await Promise.all([repairJob.stop(), retentionJob.stop(), scanJob.stop(), reportJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await customerEdges.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -277,11 +315,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await complaints.settled();
       await Promise.all([slack?.stop(), customerDelivery.stop()]);
       await worker.stop();
+      await reports.worker.stop();
+      await reports.spikes.settled();
       await database.close();
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, scheduler: { due: core.due, scanner: core.scanner }, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, scheduler: { due: core.due, scanner: core.scanner }, reports, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {
@@ -297,6 +337,9 @@ export function buildApp(deps: {
   complaints: ComplaintService;
   database: Database;
   taxonomy: Taxonomy;
+  /** The supervisor dashboard (mounted when given). */
+  reports?: ReportService;
+  dashboardSecret?: string;
   /** Mounted before anything parses bodies (Slack signs the raw body). */
   slack?: Pick<SlackEdge, 'mount'> | null;
   /** Customer-facing routes (Bot Framework, Direct Line, widget), mounted before the 404 handler. */
@@ -356,6 +399,12 @@ export function buildApp(deps: {
   app.use('/api/complaints', complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT, bodyLimit: config.API_BODY_LIMIT }));
   // POST /slack/events (events, interactivity, the command): signature-checked over the raw body.
   deps.slack?.mount(app);
+  if (deps.reports) {
+    app.use(
+      '/dashboard',
+      dashboardRouter({ reports: deps.reports, taxonomy, secret: deps.dashboardSecret ?? DEV_DASHBOARD_SECRET, language: config.REPORT_LANGUAGE, currency: config.REPORT_CURRENCY, logger }),
+    );
+  }
   app.use('/api', notFoundHandler);
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

@@ -23,6 +23,13 @@ import { MongoDueIndex } from '../store/mongo-due-index';
 import { MongoOverdueList } from '../store/mongo-overdue-list';
 import { DueScanner, type DueHandler } from '../jobs/due-scanner';
 import { SLA_DUE_KIND, slaScheduleHandler } from '../domain/check-deadlines';
+import { MongoReportStore } from '../store/mongo-report-store';
+import { REPORT_CURSOR, ReportCounters } from '../reports/report-counters';
+import { ReportService } from '../reports/report-service';
+import { SpikeWatch, type SpikeSettings } from '../reports/spikes';
+import type { AlertSink } from '../reports/ports';
+
+const DEFAULT_SPIKE = { factor: 3, minCount: 10, baselineDays: 28 };
 
 export interface CoreSettings {
   timeZone: string;
@@ -38,6 +45,8 @@ export interface CoreSettings {
   feedIntervalMs?: number;
   maxTicketSeq?: number | undefined;
   onNumbersExhausted?: (year: number) => void;
+  /** Spike alerts (seed 001): factor over the baseline, minimum count, baseline days (defaults as in the config schema). */
+  spike?: Omit<SpikeSettings, 'timeZone'>;
 }
 
 export interface Core {
@@ -51,6 +60,8 @@ export interface Core {
   scanner: DueScanner;
   /** Add the handler of a kind of due item (before the scanner first runs). */
   handleDue(kind: string, handler: DueHandler): void;
+  /** Reporting: the counters (a feed handler with its own cursor and worker), their queries, spike alerts. */
+  reports: { counters: ReportCounters; worker: FeedWorker; service: ReportService; spikes: SpikeWatch; store: MongoReportStore; lease: MongoLease };
   /** Announce filings a crashed writer left out of the feed (this year's and last year's numbers). */
   repairFilings(graceMs?: number): Promise<number>;
   /** Be told after every commit (other followers of the feed, e.g. the delivery workers, wake up). */
@@ -60,7 +71,7 @@ export interface Core {
 export function composeCore(
   conn: Connection,
   settings: CoreSettings,
-  parts: { classifier: Classifier; sla: SlaPlanner; clock: Clock; logger: CoreLogger; observer?: ChangeObserver },
+  parts: { classifier: Classifier; sla: SlaPlanner; clock: Clock; logger: CoreLogger; observer?: ChangeObserver; alertSinks?: AlertSink[] },
 ): Core {
   const overloaded = () => new StoreOverloadedError();
   const repository = new MongoTicketRepository(conn, {
@@ -78,6 +89,13 @@ export function composeCore(
     intervalMs: settings.feedIntervalMs ?? 2000,
     lease: new MongoLease(conn, 'feed-worker'),
   });
+  const reportStore = new MongoReportStore(conn);
+  const spikes = new SpikeWatch({ store: reportStore, clock: parts.clock, logger: parts.logger, sinks: parts.alertSinks ?? [], settings: { ...(settings.spike ?? DEFAULT_SPIKE), timeZone: settings.timeZone } });
+  const reportLease = new MongoLease(conn, 'report-worker');
+  const counters = new ReportCounters({ store: reportStore, feed, cursors, clock: parts.clock, logger: parts.logger, timeZone: settings.timeZone, spikes, keepAlive: () => reportLease.tryAcquire() });
+  const reportWorker = new FeedWorker(feed, cursors, [counters], parts.logger, { intervalMs: settings.feedIntervalMs ?? 2000, lease: reportLease }, REPORT_CURSOR);
+  const reports = { counters, worker: reportWorker, service: new ReportService(reportStore, { clock: parts.clock, timeZone: settings.timeZone }), spikes, store: reportStore, lease: reportLease };
+  const { alertSinks: _sinks, ...coreParts } = parts;
   const commitListeners: Array<() => void> = [];
   const complaints = new ComplaintService(
     {
@@ -86,9 +104,11 @@ export function composeCore(
       idempotency: new MongoIdempotencyStore(conn),
       lookupGuard: new MongoLookupGuard(conn, { clientMaxFailures: settings.lookupMaxFailures, ticketFreeFailures: settings.lookupLast4FreeFailures }),
       messages: new MongoMessageStore(conn),
-      ...parts,
+      audit,
+      ...coreParts,
       onCommitted: () => {
         worker.kick();
+        reportWorker.kick();
         for (const listener of commitListeners) listener();
       },
     },
@@ -113,6 +133,7 @@ export function composeCore(
     repository,
     cursors,
     worker,
+    reports,
     due,
     scanner,
     handleDue: (kind, handler) => void (dueHandlers[kind] = handler),

@@ -5,12 +5,12 @@
  * indexes declared on tickets serve `openOwnedBy` (owner.id, status) and `stats` (createdAt).
  * The Slack edge runs these after acknowledging, so a slow answer is late, never lost.
  * `overdue` reads the overdue list the SLA scanner keeps (`sla_overdue`, by `_id`) and checks
- * each listed ticket by number, so it costs what is overdue, not what is stored; rolled-up
- * counters (#11) are to replace `stats`.
+ * each listed ticket by number, so it costs what is overdue, not what is stored; `stats` is
+ * answered by the reporting counters (src/reports).
  */
 import type { Connection } from 'mongoose';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/state-machine';
-import type { StatsDimension, StatsRow, TicketQueries, TicketSummary } from '../domain/ticket-queries';
+import type { TicketQueries, TicketSummary } from '../domain/ticket-queries';
 import { nextDue } from '../domain/ticket-queries';
 import type { DeadlineKind } from '../domain/ticket';
 import { ticketModel, type TicketModel } from './models/ticket-model';
@@ -68,23 +68,6 @@ export class MongoTicketQueries implements TicketQueries {
     } catch (err) {
       return translateStoreError(err);
     }
-  }
-
-  async stats(range: { from: Date; to: Date }, by: StatsDimension | null, now: Date): Promise<StatsRow[]> {
-    const docs = await this.find({ createdAt: { $gte: range.from, $lt: range.to } });
-    const rows = new Map<string, StatsRow>();
-    for (const d of docs) {
-      const group = !by ? 'all' : by === 'agent' ? (d.owner?.id ?? '-') : String(d[by] ?? '-');
-      let row = rows.get(group);
-      if (!row) rows.set(group, (row = { group, filed: 0, open: 0, resolved: 0, rejected: 0, late: 0 }));
-      row.filed++;
-      if (OPEN_STATUSES.includes(d.status)) row.open++;
-      if (d.status === 'resolved' || d.status === 'closed') row.resolved++;
-      if (d.status === 'rejected') row.rejected++;
-      const missed = (d.sla?.deadlines ?? []).some((x) => x.dueAt && (x.metAt ? new Date(x.metAt) > new Date(x.dueAt) : new Date(x.dueAt) < now));
-      if (missed) row.late++;
-    }
-    return [...rows.values()].sort((a, b) => b.filed - a.filed || a.group.localeCompare(b.group));
   }
 
   async search(words: string[], limit: number): Promise<TicketSummary[]> {

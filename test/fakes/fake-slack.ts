@@ -49,6 +49,10 @@ export class FakeSlack {
   readonly groups = new Map<string, string[]>();
   readonly botUserId = 'UBOT00001';
   readonly botId = 'BBOT00001';
+  /** Files uploaded through files.uploadV2 (getUploadURLExternal, the upload, completeUploadExternal), by file id. */
+  readonly files = new Map<string, { filename: string; length: number; bytes: Buffer | null; channel?: string; title?: string; initialComment?: string }>();
+  /** Channels the bot is not in (file uploads there answer not_in_channel). */
+  readonly notIn = new Set<string>();
   /** Envelopes the app acknowledged over the socket (Socket Mode). */
   readonly socketAcks: Array<{ envelope_id: string; payload?: unknown }> = [];
   url = '';
@@ -167,6 +171,15 @@ export class FakeSlack {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (url.startsWith('/upload/')) {
+      // The file's bytes, posted by the Web API client as multipart form data.
+      const f = this.files.get(url.slice('/upload/'.length));
+      if (!f) return json(404, { ok: false, error: 'unknown upload' });
+      f.bytes = multipartFile(Buffer.concat(chunks), type);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${f.bytes?.length ?? 0}`);
+      return;
+    }
     if (url.startsWith('/respond/')) {
       this.responses.push({ id: url.slice('/respond/'.length), body: args });
       return json(200, { ok: true });
@@ -219,10 +232,40 @@ export class FakeSlack {
         return json(200, { ok: true, view: { id: 'VHOME' } });
       case 'usergroups.users.list':
         return json(200, { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] });
+      case 'files.getUploadURLExternal': {
+        const id = `F${this.nextTs().replace('.', '')}`;
+        this.files.set(id, { filename: String(args.filename), length: Number(args.length), bytes: null });
+        return json(200, { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const list = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as Array<{ id: string; title?: string }>;
+        const channel = args.channel_id ? String(args.channel_id) : undefined;
+        if (channel && this.notIn.has(channel)) return json(200, { ok: false, error: 'not_in_channel' });
+        for (const f of list) {
+          const known = this.files.get(f.id);
+          if (!known || !known.bytes) return json(200, { ok: false, error: 'file_not_found' });
+          Object.assign(known, { ...(channel ? { channel } : {}), ...(f.title ? { title: f.title } : {}), ...(args.initial_comment ? { initialComment: String(args.initial_comment) } : {}) });
+        }
+        return json(200, { ok: true, files: list.map((f) => ({ id: f.id, title: f.title ?? this.files.get(f.id)!.filename, name: this.files.get(f.id)!.filename })) });
+      }
+      case 'conversations.open':
+        return json(200, { ok: true, channel: { id: `D${String(args.users).replace(/^U/, '')}` } });
       case 'apps.connections.open':
         return json(200, { ok: true, url: `${this.url.replace('http', 'ws')}/link` });
       default:
         return json(200, { ok: false, error: 'unknown_method' });
     }
   }
+}
+
+/** The first file part of a multipart/form-data body. */
+function multipartFile(body: Buffer, contentType: string): Buffer | null {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return body;
+  const marker = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(marker);
+  if (start < 0) return null;
+  const headersEnd = body.indexOf('\r\n\r\n', start);
+  const end = body.indexOf(Buffer.concat([Buffer.from('\r\n'), marker]), headersEnd);
+  return headersEnd < 0 || end < 0 ? null : body.subarray(headersEnd + 4, end);
 }

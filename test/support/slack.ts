@@ -49,6 +49,8 @@ export function restoreNetwork(): void {
 export async function settle(server: TestServer): Promise<void> {
   await server.complaints.settled(); // filings answered so far are in the change feed
   await server.slack!.idle();
+  // The reporting counters behind /complaints stats follow the feed too.
+  await server.reports.worker.drain(30_000);
   await server.customerDelivery.drain(30_000);
   await server.slack!.worker.drain(30_000);
   await server.slack!.idle();

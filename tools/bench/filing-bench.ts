@@ -5,12 +5,9 @@
  * of a ticket-sized document into the same server, in the same run, at the same concurrency.
  */
 import mongoose from 'mongoose';
-import pino from 'pino';
-import { systemClock } from '../../src/domain/ports';
 import { loadModel } from '../../src/nlp/trained-classifier';
-import { PolicySlaPlanner } from '../../src/sla/sla-planner';
 import { createIndexes } from '../../src/store/database';
-import { composeCore } from '../../src/server/compose-core';
+import { benchCore } from './bench-core';
 import type { Classifier } from '../../src/domain/classification';
 
 export interface FilingBenchResult {
@@ -62,34 +59,16 @@ export async function benchFiling(
     const conn = await mongoose.createConnection(uri, { dbName, bufferCommands: false, autoIndex: false, maxPoolSize: 20 }).asPromise();
     try {
       await createIndexes(conn);
-      const core = composeCore(
-        conn,
-        {
-          timeZone: 'Asia/Shanghai',
-          confidenceThreshold: 0.5,
-          recurrenceWindowDays: 30,
-          contactHashSecret: 'bench-secret-0123456789',
-          auditSecret: 'bench-audit-secret-0123456789',
-          lookupMaxFailures: 10,
-          lookupLast4FreeFailures: 5,
-          writeQueueLimit: 100_000,
-          feedIntervalMs: 0,
-        },
-        {
-          classifier: opts.classifier ?? loadModel(),
-          sla: PolicySlaPlanner.fromSettings({ preset: 'service', timeZone: 'Asia/Shanghai', region: 'CN' }),
-          clock: systemClock,
-          logger: pino({ level: 'silent' }),
-        },
-      );
+      const core = benchCore(conn, opts.classifier ?? loadModel());
       core.worker.start();
       const service = core.complaints;
-      // A round ends when its filings are filed AND audited: the effects are part of the cost.
+      // A round ends when its filings are filed AND audited AND counted: the effects are part of the cost.
       const fileAll = async (base: number) => {
         const perSec = await timeIt(opts.count, concurrency, (i) => service.file(body(base + i), { actor: { kind: 'api', id: 'bench' } }));
         const started = process.hrtime.bigint();
         await service.settled();
         await core.worker.drain();
+        await core.reports.worker.drain();
         const drainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
         return opts.count / (opts.count / perSec + drainSeconds);
       };
@@ -110,6 +89,7 @@ export async function benchFiling(
       await timeIt(50, concurrency, (i) => service.file(body(100000 + i), { actor: { kind: 'api', id: 'bench' } }));
       await service.settled();
       await core.worker.drain();
+      await core.reports.worker.drain();
       // Interleaved rounds: this machine is shared, so each ratio compares two runs made back to back.
       const raw: number[] = [];
       const svc: number[] = [];

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, each as a ratio against a baseline measured in the same
  * run, written to docs/BENCHMARKS.md with the machine and date. Uses MONGODB_URI when set,
- * else starts the embedded database in a temp folder.
+ * else starts the embedded database in a temp folder. `BENCH_ONLY=conversations|reports|filing`
+ * runs one part and prints it (docs/BENCHMARKS.md is left alone).
  */
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { startEmbeddedDb } from '../../src/store/embedded-db';
 import { redactUri } from '../../src/logging/logger';
 import { benchFiling } from './filing-bench';
+import { benchReports, reportBenchMarkdown } from './report-bench';
 import { benchSlackMarkdown } from './slack-bench';
 import { benchSlaMarkdown } from './sla-bench';
 import { benchConversations, idleRssMb, type ConversationBenchResult } from './conversation-bench';
@@ -49,6 +51,12 @@ async function main(): Promise<void> {
     if (!only || only === 'sla') {
       console.log(`SLA scan benchmark: one pass finding 100 due tickets at 10k and 200k tickets against ${dbLabel}`);
       sections.push({ title: 'SLA scan (durable scheduler)', markdown: await benchSlaMarkdown(uri, process.env.BENCH_SLA_SIZES ? { sizes: process.env.BENCH_SLA_SIZES.split(',').map(Number) } : {}) });
+    }
+    if (!only || only === 'reports') {
+      const sizes = (process.env.BENCH_REPORT_SIZES ?? '10000,200000').split(',').map(Number) as [number, number];
+      console.log(`reporting benchmark: ${sizes.map((n) => n.toLocaleString('en')).join(' and ')} tickets (seeding takes minutes)`);
+      const reports = await benchReports(uri, { sizes, log: (m) => console.log(m) });
+      sections.push({ title: 'Reporting at any size', markdown: reportBenchMarkdown(reports) });
     }
     if (only && only !== 'filing') throw new SkipRest();
     console.log(`filing benchmark: ${count} filings per run against ${dbLabel}`);

@@ -20,8 +20,8 @@ import { loadConfig } from '../../src/config/load-config';
 import { systemClock } from '../../src/domain/ports';
 import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy-config';
 import { KeywordBaselineClassifier } from '../../src/nlp/keyword-baseline-classifier';
-import { composeCore } from '../../src/server/compose-core';
-import { PolicySlaPlanner } from '../../src/sla/sla-planner';
+import { benchCore } from './bench-core';
+import type { Core } from '../../src/server/compose-core';
 import { createIndexes } from '../../src/store/database';
 import { MongoDeliveryStore } from '../../src/store/mongo-deliveries';
 import { MongoLease } from '../../src/store/mongo-lease';
@@ -95,7 +95,7 @@ async function connect(uri: string, dbName: string): Promise<Connection> {
   return conn;
 }
 
-function instance(conn: Connection, fake: RemoteFake, rate: number, routingFile: string, leaseMs: number): { edge: SlackEdge; core: ReturnType<typeof composeCore> } {
+function instance(conn: Connection, fake: RemoteFake, rate: number, routingFile: string, leaseMs: number): { edge: SlackEdge; core: Core } {
   const logger = pino({ level: 'silent' });
   const config = loadConfig({
     SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
@@ -105,26 +105,14 @@ function instance(conn: Connection, fake: RemoteFake, rate: number, routingFile:
     SLACK_LANGUAGE: 'en',
     SLACK_RATE_PER_CHANNEL: String(rate),
   });
-  const core = composeCore(
-    conn,
-    {
-      timeZone: 'Asia/Shanghai',
-      confidenceThreshold: 0.5,
-      recurrenceWindowDays: 30,
-      contactHashSecret: 'bench-secret-0123456789',
-      lookupMaxFailures: 10,
-      lookupLast4FreeFailures: 5,
-      writeQueueLimit: 100_000,
-      feedIntervalMs: 0,
-    },
-    { classifier: new KeywordBaselineClassifier(), sla: PolicySlaPlanner.fromSettings({ preset: 'service', timeZone: 'Asia/Shanghai', region: 'CN' }), clock: systemClock, logger },
-  );
+  const core = benchCore(conn, new KeywordBaselineClassifier(), logger);
   const edge = createSlackEdge(
     {
       config,
       logger,
       conn,
       complaints: core.complaints,
+      reports: core.reports.service,
       messages: new MongoMessageStore(conn),
       taxonomy: DEFAULT_TAXONOMY,
       clock: systemClock,
@@ -137,7 +125,7 @@ function instance(conn: Connection, fake: RemoteFake, rate: number, routingFile:
   return { edge, core };
 }
 
-async function fileAll(core: ReturnType<typeof composeCore>, count: number): Promise<Map<string, string>> {
+async function fileAll(core: Core, count: number): Promise<Map<string, string>> {
   const categoryOf = new Map<string, string>();
   let next = 0;
   await Promise.all(

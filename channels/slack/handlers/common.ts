@@ -6,6 +6,9 @@ import { DomainError } from '../../../src/domain/errors';
 import type { Clock } from '../../../src/domain/ports';
 import type { Actor } from '../../../src/domain/ticket';
 import type { TicketQueries } from '../../../src/domain/ticket-queries';
+import type { DayRange } from '../../../src/reports/periods';
+import type { QuarterlyReport } from '../../../src/reports/quarterly-report';
+import type { ReportService } from '../../../src/reports/report-service';
 import type { Background } from '../background';
 import { mention } from '../blocks/mrkdwn';
 import type { SlackStore } from '../slack-store';
@@ -19,9 +22,19 @@ export interface ThreadSettings {
   notePrefix: string;
 }
 
+/** Reporting as the Slack app uses it: counters for `stats`, the quarterly report, dashboard links. */
+export interface SlackReporting {
+  service: ReportService;
+  /** A signed dashboard link for a Slack user. */
+  dashboardLink(userId: string): { url: string; expiresAt: Date };
+  /** The quarterly distribution report in the app's language. */
+  quarterlyReport(range: DayRange): Promise<QuarterlyReport>;
+}
+
 export interface SlackHandlerDeps {
   complaints: ComplaintService;
   queries: TicketQueries;
+  reports: SlackReporting;
   store: SlackStore;
   text: SlackText;
   supervisors: Supervisors;

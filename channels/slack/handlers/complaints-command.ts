@@ -4,59 +4,51 @@
  * the app's language, sent through the command's response URL after the acknowledgement (the
  * queries behind overdue, stats and search may take longer than Slack's 3 s).
  */
-import type { App, RespondFn } from '@slack/bolt';
-import { DateTime } from 'luxon';
+import type { App, RespondFn, webApi } from '@slack/bolt';
 import { OPEN_STATUSES } from '../../../src/domain/state-machine';
-import type { StatsDimension } from '../../../src/domain/ticket-queries';
 import { parseTicketNumber } from '../../../src/domain/ticket';
+import { parsePeriod, PeriodError, type DayRange } from '../../../src/reports/periods';
+import { BREAKDOWNS, type Breakdown } from '../../../src/reports/report-service';
+import type { QuarterlyReport } from '../../../src/reports/quarterly-report';
 import { statsBlocks, ticketList } from '../blocks/lists';
-import { escapeMrkdwn } from '../blocks/mrkdwn';
+import { escapeMrkdwn, mention, slackDate } from '../blocks/mrkdwn';
 import { createTicketCard } from '../blocks/ticket-card';
 import { explain, type SlackHandlerDeps } from './common';
 
-const DIMENSIONS: readonly StatsDimension[] = ['category', 'severity', 'channel', 'agent'];
+const DIMENSIONS: readonly Breakdown[] = BREAKDOWNS;
 
-/** Parse `stats` arguments: a period (default this month) and an optional `by <dimension>`. */
-export function parseStatsArgs(args: string[], now: Date, timeZone: string): { from: Date; to: Date; by: StatsDimension | null; label: [string, string] } | null {
+/**
+ * Parse `stats` arguments: a period (default this month; the periods of the reports, e.g. `today`,
+ * `last-month`, `2026Q4`, `2026-11`, `2026-11-01..2026-11-15`) and an optional `by <dimension>`.
+ */
+export function parseStatsArgs(args: string[], now: Date, timeZone: string): { range: DayRange; by: Breakdown | null; label: [string, string] } | null {
   let rest = [...args];
-  let by: StatsDimension | null = null;
+  let by: Breakdown | null = null;
   const byAt = rest.findIndex((a) => a.toLowerCase() === 'by');
   if (byAt >= 0) {
-    const dim = rest[byAt + 1]?.toLowerCase() as StatsDimension | undefined;
+    const dim = rest[byAt + 1]?.toLowerCase() as Breakdown | undefined;
     if (!dim || !DIMENSIONS.includes(dim) || rest.length > byAt + 2) return null;
     by = dim;
     rest = rest.slice(0, byAt);
   }
   if (rest.length > 1) return null;
-  const local = DateTime.fromJSDate(now, { zone: timeZone });
-  const period = (rest[0] ?? 'month').toLowerCase();
-  let from: DateTime;
-  let to: DateTime = local.plus({ minutes: 1 });
-  if (period === 'today') from = local.startOf('day');
-  else if (period === 'week') from = local.startOf('week');
-  else if (period === 'month') from = local.startOf('month');
-  else if (period === 'quarter') from = local.startOf('quarter');
-  else if (/^\d{4}-\d{2}$/.test(period)) {
-    from = DateTime.fromFormat(period, 'yyyy-MM', { zone: timeZone });
-    to = from.plus({ months: 1 });
-  } else {
-    const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(period);
-    if (!m) return null;
-    from = DateTime.fromISO(m[1]!, { zone: timeZone });
-    to = DateTime.fromISO(m[2]!, { zone: timeZone }).plus({ days: 1 });
+  try {
+    const range = parsePeriod(rest[0], now, timeZone, 'month');
+    return { range, by, label: [range.from, range.to] };
+  } catch (err) {
+    if (err instanceof PeriodError) return null;
+    throw err;
   }
-  if (!from.isValid || !to.isValid || to <= from) return null;
-  return { from: from.toJSDate(), to: to.toJSDate(), by, label: [from.toFormat('yyyy-MM-dd'), to.minus({ milliseconds: 1 }).toFormat('yyyy-MM-dd')] };
 }
 
 export function registerComplaintsCommand(app: App, deps: SlackHandlerDeps): void {
-  app.command('/complaints', async ({ ack, command, respond }) => {
+  app.command('/complaints', async ({ ack, command, respond, client }) => {
     await ack();
-    deps.background.run('/complaints', () => answer(command.text ?? '', command.user_id, respond, deps));
+    deps.background.run('/complaints', () => answer(command.text ?? '', command.user_id, respond, deps, { client, channel: command.channel_id }));
   });
 }
 
-async function answer(input: string, userId: string, respond: RespondFn, deps: SlackHandlerDeps): Promise<void> {
+async function answer(input: string, userId: string, respond: RespondFn, deps: SlackHandlerDeps, where: { client: webApi.WebClient; channel: string }): Promise<void> {
   const c = deps.text.m.command;
   const say = (text: string, blocks?: unknown[]) => respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks as never } : {}) });
   const words = input.trim().split(/\s+/).filter(Boolean);
@@ -88,6 +80,8 @@ async function answer(input: string, userId: string, respond: RespondFn, deps: S
         return void (await say(c.found(tickets.length, q), ticketList(c.found(tickets.length, q), tickets, tickets.length, deps.text, now)));
       }
       case 'overdue':
+      case 'report':
+      case 'dashboard':
       case 'stats': {
         if (!(await deps.supervisors.has(userId))) return void (await say(c.supervisorsOnly(sub), [section(c.supervisorsOnly(sub))]));
         if (sub === 'overdue') {
@@ -95,11 +89,32 @@ async function answer(input: string, userId: string, respond: RespondFn, deps: S
           if (!tickets.length) return void (await say(c.noneOverdue, [section(escapeMrkdwn(c.noneOverdue))]));
           return void (await say(c.overdue(tickets.length), ticketList(c.overdue(tickets.length), tickets, tickets.length, deps.text, now)));
         }
-        const range = parseStatsArgs(args, now, deps.text.timeZone);
-        if (!range) return void (await say(c.badRange, [section(c.badRange)]));
-        const rows = await deps.queries.stats(range, range.by, now);
-        const title = c.statsTitle(range.label[0], range.label[1], range.by ? (c.dimension[range.by] ?? range.by) : '');
-        return void (await say(title, statsBlocks(rows, title, range.by, deps.text)));
+        if (sub === 'dashboard') {
+          const link = deps.reports.dashboardLink(userId);
+          const text = c.dashboardLink(link.url, slackDate(link.expiresAt, deps.text.timeZone));
+          return void (await say(text, [section(text)]));
+        }
+        if (sub === 'report') {
+          if (args.length > 1) return void (await say(c.badRange, [section(c.badRange)]));
+          let range: DayRange;
+          try {
+            range = parsePeriod(args[0], now, deps.text.timeZone, 'last-quarter');
+          } catch (err) {
+            if (err instanceof PeriodError) return void (await say(c.badRange, [section(c.badRange)]));
+            throw err;
+          }
+          await say(c.reportWorking(range.label));
+          const report = await deps.reports.quarterlyReport(range);
+          const posted = await postReport(report, userId, where, deps);
+          const text = posted.ok ? c.reportPosted(posted.where) : c.reportFailed(posted.why);
+          return void (await say(text, [section(text)]));
+        }
+        // Counted as tickets change (src/reports): the same cost whatever the number of tickets.
+        const request = parseStatsArgs(args, now, deps.text.timeZone);
+        if (!request) return void (await say(c.badRange, [section(c.badRange)]));
+        const rows = await deps.reports.service.stats(request.range, request.by);
+        const title = c.statsTitle(request.label[0], request.label[1], request.by ? (c.dimension[request.by] ?? request.by) : '');
+        return void (await say(title, statsBlocks(rows, title, request.by, deps.text)));
       }
       default: {
         const text = `${c.unknown(escapeMrkdwn(sub))}\n${c.help}`;
@@ -110,4 +125,55 @@ async function answer(input: string, userId: string, respond: RespondFn, deps: S
     const text = explain(err, args[0] ?? '', deps);
     await say(text, [section(escapeMrkdwn(text))]);
   }
+}
+
+/** Slack's answers that mean "the app may not post here": the report goes to the user's direct messages instead. */
+const NOT_HERE = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+/**
+ * Post the report where the command was given (the chart and the CSV with the report's text as the
+ * comment), or in a direct message to the supervisor when the app may not post there.
+ */
+async function postReport(r: QuarterlyReport, userId: string, where: { client: webApi.WebClient; channel: string }, deps: SlackHandlerDeps): Promise<{ ok: true; where: string } | { ok: false; why: string }> {
+  const comment = reportComment(r, deps);
+  const upload = (channel: string) =>
+    where.client.files.uploadV2({
+      channel_id: channel,
+      initial_comment: comment,
+      file_uploads: [
+        { file: r.png, filename: r.files.png, title: r.title },
+        { file: Buffer.from(r.csv, 'utf8'), filename: r.files.csv, title: `${r.title} (CSV)` },
+      ],
+    });
+  try {
+    await upload(where.channel);
+    return { ok: true, where: `<#${where.channel}>` };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (!code || !NOT_HERE.has(code)) {
+      deps.logger.warn({ err: { message: (err as Error).message, code } }, 'slack: report upload failed');
+      return { ok: false, why: code ?? (err as Error).message };
+    }
+  }
+  try {
+    const dm = await where.client.conversations.open({ users: userId });
+    const channel = String(dm.channel?.id ?? '');
+    await upload(channel);
+    return { ok: true, where: mention(userId) };
+  } catch (err) {
+    deps.logger.warn({ err: { message: (err as Error).message } }, 'slack: report upload to a direct message failed');
+    return { ok: false, why: (err as { data?: { error?: string } }).data?.error ?? (err as Error).message };
+  }
+}
+
+/** The report's text as the upload's comment: escaped (product names are customers' words), at most 3,500 characters. */
+function reportComment(r: QuarterlyReport, deps: SlackHandlerDeps): string {
+  const lines = [`*${escapeMrkdwn(r.title)}*`];
+  for (const s of r.sections) {
+    lines.push('', `*${escapeMrkdwn(s.title)}*`);
+    for (const l of s.lines) lines.push(`• ${escapeMrkdwn(l)}`);
+  }
+  lines.push('', deps.text.m.command.reportFiles);
+  const text = lines.join('\n');
+  return text.length > 3500 ? `${text.slice(0, 3499)}…` : text;
 }

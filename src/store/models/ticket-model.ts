@@ -72,6 +72,10 @@ export const ticketSchema = new Schema(
     resolution: { type: Mixed, default: null },
     rejection: { type: Mixed, default: null },
     messages: { type: [Mixed], default: [] },
+    /** The survey's rating (1–5) and when it was given. */
+    satisfaction: { type: Mixed, default: undefined },
+    /** Derived figures (src/domain/ticket-figures.ts), kept up to date by every change. */
+    figures: { type: Mixed, default: undefined },
     erased: { type: Boolean, default: false },
     lookupCodeHash: { type: String, required: true },
     idempotencyKey: { type: String, default: undefined },

@@ -95,7 +95,8 @@ describe('production settings', () => {
     expect(lines.find((l) => l.startsWith('CONTACT_HASH_SECRET:'))).toMatch(/required in production/);
     expect(lines.find((l) => l.startsWith('AUDIT_SECRET:'))).toMatch(/required in production/);
     expect(lines.find((l) => l.startsWith('API_KEYS:'))).toMatch(/npm run api-key/);
-    expect(problems({ NODE_ENV: 'production', CONTACT_HASH_SECRET: secret, AUDIT_SECRET: secret, API_KEYS: hotline.entry })).toEqual([]);
+    expect(lines.find((l) => l.startsWith('DASHBOARD_SECRET:'))).toMatch(/required in production.*dashboard links/);
+    expect(problems({ NODE_ENV: 'production', CONTACT_HASH_SECRET: secret, AUDIT_SECRET: secret, API_KEYS: hotline.entry, DASHBOARD_SECRET: secret })).toEqual([]);
     expect(problems({ NODE_ENV: 'development' })).toEqual([]);
   });
 

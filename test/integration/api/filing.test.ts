@@ -2,6 +2,7 @@
  * Filing and looking up complaints over the REST edge: real HTTP, real database.
  */
 import { CATEGORIES, SEVERITIES } from '../../../src/domain/taxonomy';
+import { verifyAuditChain } from '../../../src/store/audit-verify';
 import { complaintBody, startTestServer, type TestServer } from '../../support/server';
 
 let server: TestServer;
@@ -201,6 +202,15 @@ describe('GET /api/complaints/:number', () => {
     const res = await server.get(`/api/complaints/${number}`, { 'X-Lookup-Code': lookupCode });
     expectMaskedTicket(res);
     expect(res.body.history).toEqual([expect.objectContaining({ status: 'new', by: 'api' })]);
+  });
+
+  it('when a ticket is looked up, then the audit chain records who looked and how much they were shown, and still verifies', async () => {
+    await server.get(`/api/complaints/${number}`, { 'X-Contact-Last4': '1357' });
+    await server.get(`/api/complaints/${number}`, { 'X-Lookup-Code': 'WRONGCODE9' }); // refused: not recorded as a lookup
+    const entries = await server.database.conn.collection('audit_log').find({ 'entity.id': number, action: 'ticket.looked_up' }).toArray();
+    expect(entries.map((e) => JSON.parse(String(e.after)).scope).sort()).toEqual(expect.arrayContaining(['full', 'status']));
+    expect(entries.every((e) => e.actor.kind === 'customer' && typeof e.actor.id === 'string')).toBe(true);
+    expect((await verifyAuditChain(server.database.conn)).ok).toBe(true);
   });
 
   it('when looked up with the lookup code in lower case, then it still matches', async () => {

@@ -109,6 +109,7 @@ describe('request logs', () => {
       'CONTACT_HASH_SECRET is not set: contacts and personal values are hashed with a built-in development key',
       'API_KEYS is not set: POST /api/complaints is open to anyone (allowed outside production only)',
       'AUDIT_SECRET is not set: audit hashes are plain SHA-256, so whoever can write to the database can rebuild the chain',
+      'DASHBOARD_SECRET is not set: dashboard links are signed with a built-in development key (allowed outside production only)',
     ]);
     const loud = records.filter((r) => r.level >= 40 && !startup.has(r.msg));
     expect(loud.map((r) => `${r.level} ${r.msg}`)).toEqual([]);

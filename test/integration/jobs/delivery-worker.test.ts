@@ -67,6 +67,7 @@ describe('delivery worker', () => {
       expect(r.status).toBe(201);
       numbers.push(r.body.number);
     }
+    await server.complaints.settled(); // every filing answered is in the change feed
     return numbers;
   }
 

@@ -96,7 +96,7 @@ describe('/complaints', () => {
     expect(stats.blocks).toContain('filed *');
     const byAgent = await run(groupBoss, 'stats today by agent');
     expect(byAgent.blocks).toContain(`<@${agent.id}>`);
-    expect((await run(boss, 'stats yesterday')).text).toContain('Give the period');
+    expect((await run(boss, 'stats someday')).text).toContain('Give the period');
     expect((await run(boss, 'stats 2020-01')).blocks).toContain('No tickets were filed');
     expect((await run(boss, 'overdue')).text).toBe('No open ticket is past a deadline.');
     // A month later every open ticket is past its deadlines.

@@ -83,6 +83,10 @@ describe('the change feed', () => {
 
   it('when a writer dies after appending its change but before taking the version lock, then the next reader of the feed completes it, and the writer (had it lived) would learn it committed', async () => {
     const { ticket } = await a.complaints.file(complaintBody({ customer: { phone: '+86 135 1111 0002' } }), { actor: { kind: 'api', id: 'rest' } });
+    await a.complaints.settled();
+    // Nothing else reads the feed meanwhile (the background readers would complete the change at once).
+    const readers = [a.effects.worker, b.effects.worker, a.customerDelivery, b.customerDelivery];
+    await Promise.all(readers.map((r) => r.stop()));
     const before = await a.complaints.get(ticket.number);
     const after = { ...before, version: 2, status: 'claimed' as const, owner: { id: 'U_DEAD', name: null }, updatedAt: new Date() };
     const record = a.repository.sealer.record(after);
@@ -95,6 +99,7 @@ describe('the change feed', () => {
     expect((await a.complaints.get(ticket.number)).status).toBe('new');
 
     await a.effects.drain(); // the feed handlers read the entry and take the lock on its behalf
+    for (const r of readers) r.start();
     expect(await a.repository.feed.lockHolder(ticket.number, 2)).toBe(seq);
     expect(await a.repository.feed.lock(ticket.number, 2, seq!)).toBe(seq); // the writer's own late attempt: committed
     const now = await b.complaints.get(ticket.number);

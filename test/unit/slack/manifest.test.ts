@@ -30,6 +30,8 @@ describe('Slack app manifest', () => {
       [/conversations\.history\(/, 'channels:history'],
       [/usergroups\.users\.list\(/, 'usergroups:read'],
       [/app\.command\(/, 'commands'],
+      [/files\.uploadV2\(/, 'files:write'],
+      [/conversations\.open\(/, 'im:write'],
     ];
     for (const [call, scope] of needs) {
       expect(code).toMatch(call);

@@ -66,18 +66,21 @@ describe('modal values', () => {
 
 describe('stats periods', () => {
   const now = new Date('2026-05-20T10:00:00+08:00');
-  it('when a period is named, then it is computed in the desk time zone', () => {
+  it('when a period is named, then it is computed in the desk time zone as whole local days', () => {
     const month = parseStatsArgs(['2026-02', 'by', 'agent'], now, 'Asia/Shanghai')!;
     expect(month.by).toBe('agent');
-    expect(month.from.toISOString()).toBe('2026-01-31T16:00:00.000Z');
-    expect(month.to.toISOString()).toBe('2026-02-28T16:00:00.000Z');
-    expect(parseStatsArgs(['today'], now, 'Asia/Shanghai')!.from.toISOString()).toBe('2026-05-19T16:00:00.000Z');
-    expect(parseStatsArgs(['quarter'], now, 'Asia/Shanghai')!.from.toISOString()).toBe('2026-03-31T16:00:00.000Z');
+    expect(month.range).toEqual({ from: '2026-02-01', to: '2026-02-28', label: '2026-02' });
+    expect(parseStatsArgs(['today'], now, 'Asia/Shanghai')!.range.from).toBe('2026-05-20');
+    // 02:00 in Shanghai is still the previous day in UTC: the desk's day counts.
+    expect(parseStatsArgs(['today'], new Date('2026-05-20T02:00:00+08:00'), 'Asia/Shanghai')!.range.from).toBe('2026-05-20');
+    expect(parseStatsArgs(['quarter'], now, 'Asia/Shanghai')!.range).toMatchObject({ from: '2026-04-01', to: '2026-06-30' });
+    expect(parseStatsArgs(['2026Q1', 'by', 'product'], now, 'Asia/Shanghai')).toMatchObject({ by: 'product', range: { from: '2026-01-01', to: '2026-03-31' } });
+    expect(parseStatsArgs([], now, 'Asia/Shanghai')!.range.label).toBe('2026-05');
     const range = parseStatsArgs(['2026-05-01..2026-05-03'], now, 'Asia/Shanghai')!;
     expect(range.label).toEqual(['2026-05-01', '2026-05-03']);
   });
   it('when the arguments are wrong, then nothing is guessed', () => {
-    for (const args of [['yesterday'], ['by', 'colour'], ['2026-13'], ['2026-05-03..2026-05-01'], ['week', 'month']]) expect(parseStatsArgs(args, now, 'Asia/Shanghai')).toBeNull();
+    for (const args of [['someday'], ['by', 'colour'], ['2026-13'], ['2026Q5'], ['2026-05-03..2026-05-01'], ['week', 'month']]) expect(parseStatsArgs(args, now, 'Asia/Shanghai')).toBeNull();
   });
 });
 
