@@ -10,12 +10,35 @@ export interface CustomerMessage {
   language: Language;
   /** Who speaks: an agent (shown with their display name where the channel can) or the desk itself. */
   from?: { kind: 'agent' | 'system'; name?: string };
+  /**
+   * What the message is, for channels that must choose how to send it (WeChat: outside its
+   * 48-hour window, a result notice or a survey may go as a template message). Default: agent_message.
+   */
+  kind?: CustomerMessageKind;
+  /** The ticket it is about (a template message shows the number). */
+  ticketNumber?: string;
+  /** A stable id of this delivery (the delivery worker's): a retried send never queues the message twice. */
+  id?: string;
+}
+
+export type CustomerMessageKind = 'agent_message' | 'result' | 'survey' | 'notice';
+
+/**
+ * Which way a message went, for the delivery record (and so for the ticket's history in Slack):
+ * `conversation` (written to the open conversation: Bot Framework, Direct Line), `customer_service`
+ * (WeChat's customer-service message, inside 48 hours), `template` (a WeChat template message
+ * told the customer; the full text waits), `queued` (it waits and goes out with the answer to the
+ * customer's next message). `waiting`: some or all of the text waits for the customer.
+ */
+export interface CustomerSendResult {
+  via: 'conversation' | 'customer_service' | 'template' | 'queued';
+  waiting?: boolean;
 }
 
 export interface CustomerChannel {
   readonly name: ChannelName;
   /** Deliver one message; throws when the channel refuses (the worker retries later). */
-  send(conversationRef: string, message: CustomerMessage): Promise<void>;
+  send(conversationRef: string, message: CustomerMessage): Promise<CustomerSendResult | void>;
 }
 
 export class ConversationRefError extends Error {

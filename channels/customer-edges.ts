@@ -34,6 +34,7 @@ import { TokenSigner } from './directline/tokens';
 import { DirectLineCustomerChannel } from './directline/directline-customer-channel';
 import { widgetRouter } from './widget/widget-router';
 import type { CustomerChannel } from './customer-channel';
+import { createWeChatEdge, type WeChatEdge, type WeChatOptions } from './wechat';
 
 export interface CustomerEdgesDeps {
   config: Config;
@@ -47,6 +48,8 @@ export interface CustomerEdgesDeps {
 export interface CustomerEdgesOptions {
   /** Conversation state storage; default: the database (MongoBotStorage). The benchmark compares with botbuilder's MemoryStorage. */
   botStorage?: Storage;
+  /** WeChat channel timings (tests shorten the reply budget). */
+  wechat?: WeChatOptions;
 }
 
 export interface CustomerEdges {
@@ -57,6 +60,10 @@ export interface CustomerEdges {
   channels: CustomerChannel[];
   evidence: EvidenceStore;
   streams: DirectLineStreams;
+  /** The WeChat Official Account channel, or null when WECHAT_* are not set. */
+  wechat: WeChatEdge | null;
+  /** Retention of the edges' own records (WeChat's processed-message marks). */
+  trim(before: Date): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -106,10 +113,15 @@ export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEd
   dlAdapter.onTurnError = async (context, err) => logger.error({ err, channel: context.activity.channelId }, 'direct line turn failed');
   const streams = new DirectLineStreams(dlStore, dlAdapter, getSigner, logger.child({ component: 'directline' }));
 
+  const wechat = createWeChatEdge({ config, logger, conn, evidence, limits, run }, options.wechat);
+  if (!wechat) logger.info('WeChat is off: set WECHAT_TOKEN, WECHAT_APP_ID and WECHAT_APP_SECRET to take complaints from a WeChat Official Account');
+  else logger.info({ safeMode: !!config.WECHAT_ENCODING_AES_KEY, templates: { result: !!config.WECHAT_TEMPLATE_RESULT, survey: !!config.WECHAT_TEMPLATE_SURVEY } }, 'WeChat Official Account channel on at POST /wechat');
+
   const channels: CustomerChannel[] = [
     new BotFrameworkCustomerChannel(cloudAdapter, config.MicrosoftAppId ?? ''),
     new DirectLineCustomerChannel('directline', dlAdapter),
     new DirectLineCustomerChannel('webchat', dlAdapter),
+    ...(wechat ? [wechat.channel] : []),
   ];
 
   return {
@@ -133,11 +145,14 @@ export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEd
         }),
       );
       app.use(widgetRouter(getSigner, { allowedOrigins: config.WIDGET_ALLOWED_ORIGINS, tokenTtlSeconds: config.DIRECTLINE_TOKEN_TTL_SECONDS }));
+      wechat?.mount(app);
     },
     handleUpgrade: (req, socket, head) => streams.handleUpgrade(req, socket, head),
     channels,
     evidence,
     streams,
+    wechat,
+    trim: async (before): Promise<Record<string, number>> => (wechat ? { wechatInbound: await wechat.trim(before) } : {}),
     close: () => streams.close(),
   };
 }

@@ -5,6 +5,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { COMPLAINT_DIALOG, ComplaintDialog, type ComplaintResult } from './complaint-dialog';
 import { STATUS_DIALOG, StatusDialog } from './status-dialog';
+import { myTicketsText } from './my-tickets';
 import { ADD_INFO_DIALOG, AddInfoDialog } from './add-info-dialog';
 import { PERSON_DIALOG, PersonDialog, type HandoffResult } from './person-dialog';
 import { DeskError, type DialogDeps } from './ports';
@@ -74,6 +75,9 @@ export class MainDialog extends ComponentDialog {
         await step.context.sendActivity(m.handoffStarted(latest));
         return step.endDialog({ kind: 'handoff', number: latest } satisfies HandoffResult);
       }
+      case 'mine':
+        await step.context.sendActivity(await myTicketsText(step.context, this.deps, own));
+        return step.endDialog(null);
       case 'new_complaint':
         return step.beginDialog(COMPLAINT_DIALOG, { attachments: activity.attachments });
       default:

@@ -7,7 +7,7 @@
 import type { DraftField } from './messages';
 import { simplified } from './language';
 
-export type Intent = 'new_complaint' | 'status' | 'add_info' | 'help' | 'person' | 'greeting' | 'thanks' | 'cancel' | 'restart' | 'none';
+export type Intent = 'new_complaint' | 'mine' | 'status' | 'add_info' | 'help' | 'person' | 'greeting' | 'thanks' | 'cancel' | 'restart' | 'none';
 
 /** Lower-cased Simplified text without surrounding punctuation or spaces. */
 export function normalise(text: string): string {
@@ -25,6 +25,7 @@ const PERSON = /(转人工|人工客服|人工服务|找人工|真人|客服人�
 const GREETING = /^(你好|您好|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|hi|hello|hey|good (morning|afternoon|evening)|hiya|yo)[!！。.~]*$/;
 const THANKS = /^(谢谢|谢谢你|谢谢您|多谢|感谢|好的谢谢|好的|好|嗯|ok|okay|thanks|thank you|thx|cheers|great|fine|bye|再见|拜拜)[!！。.~]*$/;
 const NEW_COMPLAINT = /^(我要投诉|我想投诉|投诉|新投诉|我要举报|我要反映|我有意见|new complaint|complain|i want to complain|i'd like to complain|i have a complaint|file a complaint|make a complaint)$/;
+const MINE = /^(我的投诉|我的工单|我的投诉单|查看我的投诉|我投诉过的|my complaints|my tickets|show my complaints)$/;
 const STATUS = /(查询|查一下|查看|进度|状态|进展|处理得怎么样|处理到哪|status|track|progress|check my (complaint|ticket)|where is my (complaint|ticket))/;
 const ADD_INFO = /(补充|追加|添加|上传|补传|再发|add (more )?(information|info|details|photos?|pictures?|evidence|files?)|upload|attach)/;
 
@@ -56,6 +57,7 @@ export function recognise(text: string): Intent {
   if (GREETING.test(s)) return 'greeting';
   if (THANKS.test(s)) return 'thanks';
   if (NEW_COMPLAINT.test(s)) return 'new_complaint';
+  if (MINE.test(s)) return 'mine';
   if (s.length <= 40 && STATUS.test(s)) return 'status';
   if (s.length <= 40 && ticketNumberIn(s) && s.replace(TICKET_NUMBER, '').replace(/[^\p{L}]/gu, '').length <= 12) return 'status';
   if (s.length <= 40 && ADD_INFO.test(s)) return 'add_info';

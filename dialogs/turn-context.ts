@@ -27,7 +27,7 @@ export function setLanguage(context: TurnContext, lang: BotLanguage): void {
 
 /** The channel names the core knows, from a Bot Framework channel id. */
 export function channelName(channelId: string | undefined): ChannelName {
-  if (channelId === 'directline' || channelId === 'webchat') return channelId;
+  if (channelId === 'directline' || channelId === 'webchat' || channelId === 'wechat') return channelId;
   return 'botframework';
 }
 

@@ -17,6 +17,7 @@ import { DeskError, type DialogDeps } from '../../dialogs/ports';
 import { interruption, recognise } from '../../dialogs/recognizers';
 import { statusText } from '../../dialogs/status-dialog';
 import { acceptEvidence } from '../../dialogs/evidence';
+import { myTicketsText } from '../../dialogs/my-tickets';
 import { ConversationLanguage, customerOf, messageIdOf, say } from '../../dialogs/turn-context';
 import type { BotLanguage } from '../../dialogs/messages';
 import { ETagConflictError } from '../state/mongo-bot-storage';
@@ -120,6 +121,12 @@ export class ComplaintBot {
 
     const dc = await this.dialogs.createContext(context);
     if (!dc.activeDialog && (await this.handoff(context, data, text))) return;
+    // "My complaints" mid-way (a menu key on WeChat): the list, then the open question again.
+    if (dc.activeDialog && !files.length && recognise(text) === 'mine') {
+      await context.sendActivity(await myTicketsText(context, this.deps, data.own));
+      await dc.repromptDialog();
+      return;
+    }
 
     let result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) result = await dc.beginDialog(MAIN_DIALOG, { own: data.own });
@@ -154,7 +161,8 @@ export class ComplaintBot {
       await context.sendActivity(m.botBack(number));
       return false;
     }
-    switch (interruption(text) ?? (recognise(text) === 'status' ? 'status' : null)) {
+    // "My complaints" (a WeChat menu key, or typed) during a handoff shows the handled ticket, like "status".
+    switch (interruption(text) ?? (['status', 'mine'].includes(recognise(text)) ? 'status' : null)) {
       case 'cancel':
         data.handoff = null;
         await context.sendActivity(m.handoffLeft(number));

@@ -151,6 +151,10 @@ const en = {
     toCustomer: (who: string) => `:outbox_tray: *To the customer*, from ${who}:`,
     sent: ':white_check_mark: Delivered to the customer.',
     failed: (why: string) => `:x: Not delivered to the customer: ${why}`,
+    heldForCustomer: (template: boolean): string =>
+      template
+        ? ':hourglass_flowing_sand: The customer is outside WeChat\'s 48-hour window: a template message told them, and the full text goes out when they next write.'
+        : ':hourglass_flowing_sand: The customer is outside WeChat\'s 48-hour window: the message goes out when they next write.',
     escalation: (mention: string, n: string, sev: string, cat: string, channel: string) => `${mention} ${sev} complaint ${n} (${cat}) was filed; it is handled in ${channel}.`,
     someone: 'someone',
     actor: { customer: 'the customer', system: 'the desk', api: 'an integration', agent: 'an agent' } as Record<string, string>,
@@ -343,6 +347,8 @@ const zhCN: Messages = {
     toCustomer: (who) => `:outbox_tray: *发给客户*，来自 ${who}：`,
     sent: ':white_check_mark: 已送达客户。',
     failed: (why) => `:x: 未能送达客户：${why}`,
+    heldForCustomer: (template) =>
+      template ? ':hourglass_flowing_sand: 客户已超出微信 48 小时回复期：已发模板消息提醒，全文将在客户下次发消息时送达。' : ':hourglass_flowing_sand: 客户已超出微信 48 小时回复期：消息将在客户下次发消息时送达。',
     escalation: (mention, n, sev, cat, channel) => `${mention} 新的${sev}投诉 ${n}（${cat}），在 ${channel} 处理。`,
     someone: '某人',
     actor: { customer: '客户', system: '系统', api: '外部系统', agent: '坐席' },

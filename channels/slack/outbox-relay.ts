@@ -435,19 +435,22 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     if (!outcome || !relay) return { status: 'deferred', retryInMs: Math.min(500 * 2 ** Math.min(attempt, 6), 30_000) };
     const { m } = this.deps.text;
     const ok = outcome.status !== 'failed';
+    // A channel may hold the message for the customer (WeChat outside its 48-hour window): it is not lost, nor delivered yet.
+    const held = ok && outcome.result?.waiting === true;
     try {
       await pace();
-      await this.deps.client.reactions.add({ channel: relay.channel, timestamp: relay.ts, name: ok ? 'white_check_mark' : 'x' });
+      await this.deps.client.reactions.add({ channel: relay.channel, timestamp: relay.ts, name: !ok ? 'x' : held ? 'hourglass_flowing_sand' : 'white_check_mark' });
     } catch (err) {
       if (slackErrorCode(err) !== 'already_reacted') throw deliveryErrorOf(err, 'reactions.add');
     }
-    if (!ok) {
+    if (!ok || held) {
       const thread = await this.deps.store.thread(number);
       if (thread?.ts) {
-        await this.reply(thread as ThreadDoc & { ts: string }, m.note.failed(escapeMrkdwn(outcome.error ?? 'unknown')), 'delivery failure', pace);
+        const note = !ok ? m.note.failed(escapeMrkdwn(outcome.error ?? 'unknown')) : m.note.heldForCustomer(outcome.result?.via === 'template');
+        await this.reply(thread as ThreadDoc & { ts: string }, note, !ok ? 'delivery failure' : 'delivery held', pace);
       }
     }
-    return { status: 'sent', result: { delivered: ok } };
+    return { status: 'sent', result: { delivered: ok, ...(held ? { held: true } : {}) } };
   }
 }
 

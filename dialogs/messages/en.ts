@@ -116,4 +116,6 @@ export const en: Messages = {
   botBack: (number) => `Ticket ${number} is resolved. I am back: tell me if you need anything else.`,
   tooManyTries: 'Sorry, I am having trouble understanding. I will pass this to a member of staff.',
   noTicketForHandoff: 'To pass you to a person I need a short description of the problem first.',
+  myTickets: (shown, total) => (shown < total ? `You filed ${total} complaints here; the latest ${shown}:` : `Your complaints filed here (${total}):`),
+  noTicketsYet: 'You have not filed a complaint here yet. Just describe the problem; for a ticket filed elsewhere send "status" and its number.',
 };

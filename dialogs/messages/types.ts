@@ -79,4 +79,7 @@ export interface Messages {
   botBack: (number: string) => string;
   tooManyTries: string;
   noTicketForHandoff: string;
+  /** "My complaints": heading of the list of this conversation's tickets (newest first). */
+  myTickets: (shown: number, total: number) => string;
+  noTicketsYet: string;
 }

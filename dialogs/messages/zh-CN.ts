@@ -116,4 +116,6 @@ export const zhCN: Messages = {
   botBack: (number) => `工单 ${number} 已处理完毕。我回来了，还有其他需要请告诉我。`,
   tooManyTries: '抱歉，我没能理解。我会把这件事转给工作人员。',
   noTicketForHandoff: '转人工之前，请先简单描述一下您遇到的问题。',
+  myTickets: (shown, total) => (shown < total ? `您在这里提交过 ${total} 个投诉，最近 ${shown} 个：` : `您在这里提交的投诉（${total} 个）：`),
+  noTicketsYet: '您在这里还没有提交过投诉。请直接描述遇到的问题；查询其他渠道提交的工单请发“查询”加工单号。',
 };

@@ -117,4 +117,6 @@ export const zhTW: Messages = {
   botBack: (number) => `工單 ${number} 已處理完畢。我回來了，還有其他需要請告訴我。`,
   tooManyTries: '抱歉，我沒能理解。我會把這件事轉給工作人員。',
   noTicketForHandoff: '轉人工之前，請先簡單描述一下您遇到的問題。',
+  myTickets: (shown, total) => (shown < total ? `您在這裡提交過 ${total} 個投訴，最近 ${shown} 個：` : `您在這裡提交的投訴（${total} 個）：`),
+  noTicketsYet: '您在這裡還沒有提交過投訴。請直接描述遇到的問題；查詢其他渠道提交的工單請發「查詢」加工單號。',
 };

@@ -40,5 +40,5 @@ export function loadConfig(env?: NodeJS.ProcessEnv, options: { dotenvPath?: stri
 }
 
 function isSecret(key: string): boolean {
-  return /secret|password|token|uri|keys/i.test(key);
+  return /secret|password|token|uri|keys|aes_key/i.test(key);
 }

@@ -22,6 +22,7 @@ const slackIds = z.string().transform((v, ctx) => {
   if (bad.length) ctx.addIssue({ code: 'custom', message: `not a user ID (U…/W…) or user-group ID (S…): ${bad.join(', ')}` });
   return ids;
 });
+import { parseTemplateSetting, type TemplateSetting } from './wechat-template';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -125,6 +126,16 @@ export const SETTINGS: Record<string, SettingDoc> = {
   EVIDENCE_DIR: { description: 'Folder for customer files when EVIDENCE_STORE=folder' },
   EVIDENCE_MAX_MB: { description: 'Largest customer file accepted, in MB' },
   EVIDENCE_TYPES: { description: 'Comma-separated content types accepted as evidence' },
+  WECHAT_TOKEN: { description: 'WeChat Official Account: the Token entered in the console (Server configuration); with WECHAT_APP_ID and WECHAT_APP_SECRET it turns the channel on', example: 'ChangeMe3to32LettersOrDigits' },
+  WECHAT_APP_ID: { description: 'WeChat Official Account AppID (wx…)', example: 'wx0123456789abcdef' },
+  WECHAT_APP_SECRET: { description: 'WeChat Official Account AppSecret (for the access_token)', example: '0123456789abcdef0123456789abcdef' },
+  WECHAT_ENCODING_AES_KEY: { description: 'EncodingAESKey (43 characters) for safe mode (安全模式); empty: plain mode', example: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' },
+  WECHAT_API_URL: { description: 'Base URL of the WeChat server API (tests and proxies point it elsewhere)' },
+  WECHAT_TEMPLATE_RESULT: {
+    description: 'Template message for results and agents\' replies outside the 48-hour window: template id, optionally :field=source,… (README, WeChat); empty: such messages wait for the customer\'s next message',
+    example: 'tMpl_RESULT_0123456789abcdef',
+  },
+  WECHAT_TEMPLATE_SURVEY: { description: 'Template message inviting a rating outside the 48-hour window (same format as WECHAT_TEMPLATE_RESULT)', example: 'tMpl_SURVEY_0123456789abcdef' },
   API_KEYS: {
     description: 'Keys of integrating systems as name:sha256-hex, comma-separated (npm run api-key -- --name hotline); required in production, unset in development leaves the API open',
     example: 'hotline:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8',
@@ -270,6 +281,13 @@ export const configSchema = z.object({
     .string()
     .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
     .default(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']),
+  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, { message: 'must be 3–32 letters or digits (the Token of the Official Account\'s server configuration)' }).optional(),
+  WECHAT_APP_ID: z.string().regex(/^wx[0-9a-f]{16}$/, { message: 'must be the AppID, wx followed by 16 hex digits' }).optional(),
+  WECHAT_APP_SECRET: z.string().regex(/^[A-Za-z0-9]{16,64}$/, { message: 'must be the AppSecret (letters and digits)' }).optional(),
+  WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, { message: 'must be the 43-character EncodingAESKey' }).optional(),
+  WECHAT_API_URL: z.string().url({ message: 'must be a URL such as https://api.weixin.qq.com/' }).default('https://api.weixin.qq.com/'),
+  WECHAT_TEMPLATE_RESULT: z.string().transform(templateSetting).optional(),
+  WECHAT_TEMPLATE_SURVEY: z.string().transform(templateSetting).optional(),
 }).superRefine((c, ctx) => {
   // The Slack app is on with its bot token and a way to receive: the signing secret (HTTP) or an
   // app token (Socket Mode). Half a setup, or no channel to post to, is a mistake.
@@ -284,6 +302,15 @@ export const configSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['SLACK_CHANNEL'], message: 'is required when the Slack app is on (or give SLACK_ROUTING_FILE with a default channel)' });
   }
   if (c.SLACK_SEND_PREFIX === c.SLACK_NOTE_PREFIX) ctx.addIssue({ code: 'custom', path: ['SLACK_NOTE_PREFIX'], message: 'must differ from SLACK_SEND_PREFIX' });
+  // WeChat is on with its token, AppID and AppSecret together; any WeChat setting without all three is half a setup.
+  const wechat = ['WECHAT_TOKEN', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET'] as const;
+  const wechatExtras = ['WECHAT_ENCODING_AES_KEY', 'WECHAT_TEMPLATE_RESULT', 'WECHAT_TEMPLATE_SURVEY'] as const;
+  const given = [...wechat, ...wechatExtras].filter((k) => c[k] !== undefined);
+  if (given.length) {
+    for (const k of wechat) {
+      if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `is required with ${given.join(', ')} (the WeChat channel needs WECHAT_TOKEN, WECHAT_APP_ID and WECHAT_APP_SECRET)` });
+    }
+  }
   // Production refuses to start without what makes it safe: keys for the API, secrets for hashes.
   if (c.NODE_ENV !== 'production') return;
   const required: Array<[keyof typeof c, string]> = [
@@ -296,3 +323,12 @@ export const configSchema = z.object({
 });
 
 export type Config = z.output<typeof configSchema>;
+
+function templateSetting(v: string, ctx: z.RefinementCtx): TemplateSetting {
+  try {
+    return parseTemplateSetting(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+}

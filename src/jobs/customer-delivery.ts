@@ -17,7 +17,22 @@ export const CUSTOMER_DELIVERY = 'customer';
 /** The shape of a customer channel as the core uses it (channels/customer-channel.ts implements it). */
 export interface CustomerChannelPort {
   readonly name: ChannelName;
-  send(conversationRef: string, message: { text: string; language: Language; from?: { kind: 'agent' | 'system'; name?: string } }): Promise<void>;
+  /**
+   * Deliver one message. A channel that has more than one way (WeChat: customer-service message,
+   * template message, or waiting for the customer's next message) says which it took: `via`, and
+   * `waiting` when the text waits for the customer. The delivery record keeps it.
+   */
+  send(
+    conversationRef: string,
+    message: {
+      text: string;
+      language: Language;
+      from?: { kind: 'agent' | 'system'; name?: string };
+      kind?: 'agent_message' | 'result' | 'survey' | 'notice';
+      ticketNumber?: string;
+      id?: string;
+    },
+  ): Promise<{ via: string; waiting?: boolean } | void>;
 }
 
 export interface CustomerDeliveryDeps {
@@ -46,11 +61,20 @@ export class CustomerDelivery implements DeliveryConsumer {
     if (!ticket.conversationRef) throw new DeliveryError('the ticket has no conversation to write to (contact the customer directly)', { retryable: false });
     const message = await this.deps.messages.get(String(d.data.messageId));
     if (!message?.text) throw new DeliveryError('the message text is gone (erased)', { retryable: false });
+    let how: { via: string; waiting?: boolean } | void;
     try {
-      await channel.send(ticket.conversationRef, { text: message.text, language: ticket.language, from: { kind: 'agent', ...(d.data.by ? { name: String(d.data.by) } : {}) } });
+      how = await channel.send(ticket.conversationRef, {
+        text: message.text,
+        language: ticket.language,
+        from: { kind: 'agent', ...(d.data.by ? { name: String(d.data.by) } : {}) },
+        kind: 'agent_message',
+        ticketNumber: ticket.number,
+        id: `${CUSTOMER_DELIVERY}:${d.id}`,
+      });
     } catch (err) {
       throw new DeliveryError(`${ticket.channel}: ${(err as Error)?.message ?? String(err)}`, { retryable: true, cause: err });
     }
-    return { status: 'sent' };
+    // Which way it went is kept with the delivery record (the Slack thread shows it).
+    return { status: 'sent', result: { via: how?.via ?? 'conversation', ...(how?.waiting ? { waiting: true } : {}) } };
   }
 }

@@ -273,7 +273,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       });
       // Delivery records (claims, outcomes) matter until the feed entries they belong to are gone.
       const deliveryRecords = await deliveries.trim(new Date(clock.now().getTime() - config.RETENTION_FEED_DAYS * 86_400_000));
-      logger.info({ ...r, deliveryRecords }, 'retention done');
+      // The edges' marks of processed messages matter for minutes (WeChat retries within 15 s): a day is plenty.
+      const edges = await customerEdges.trim(new Date(clock.now().getTime() - 86_400_000));
+      logger.info({ ...r, deliveryRecords, ...edges }, 'retention done');
     },
     logger,
     new MongoLease(conn, 'retention', 10 * 60_000),

@@ -31,7 +31,7 @@ export interface ConversationBenchResult {
 }
 
 /** What each simulated customer says, one turn each (the intake asks for the rest). */
-function script(i: number): string[] {
+export function script(i: number): string[] {
   const phone = `139${String(10_000_000 + i).slice(-8)}`;
   return [
     '你好',
@@ -49,12 +49,12 @@ function script(i: number): string[] {
   ];
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
@@ -63,13 +63,13 @@ function rssMb(pid: number): number {
   }
 }
 
-async function startChild(uri: string, db: string, memory: boolean, flags = ''): Promise<{ child: ChildProcess; url: string }> {
+export async function startChild(uri: string, db: string, memory: boolean, flags = '', env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   // The compiled service (as `npm start` runs it), so its memory is not the TypeScript loader's.
   const script = path.join(__dirname, '..', '..', 'dist', 'tools', 'bench', 'conversation-server.js');
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   const nodeFlags = flags.split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeFlags, script, ...(memory ? ['--memory-state'] : [])], {
-    env: { ...process.env, MONGODB_URI: uri, MONGODB_DB: db, DIRECTLINE_SECRET: SECRET, DIRECTLINE_RATE_LIMIT: '10000', DOTENV_CONFIG_QUIET: 'true' },
+    env: { ...process.env, MONGODB_URI: uri, MONGODB_DB: db, DIRECTLINE_SECRET: SECRET, DIRECTLINE_RATE_LIMIT: '10000', DOTENV_CONFIG_QUIET: 'true', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -90,7 +90,7 @@ async function call(url: string, init: RequestInit & { json?: unknown } = {}): P
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
-async function converse(base: string, i: number, latencies: number[]): Promise<{ failed: number; ticket: boolean }> {
+export async function converse(base: string, i: number, latencies: number[]): Promise<{ failed: number; ticket: boolean }> {
   const gen = await call(`${base}/v3/directline/tokens/generate`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` }, json: {} });
   const { token, conversationId } = gen.body as { token: string; conversationId: string };
   const auth = { authorization: `Bearer ${token}` };

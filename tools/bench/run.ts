@@ -16,6 +16,7 @@ import { benchReports, reportBenchMarkdown } from './report-bench';
 import { benchSlackMarkdown } from './slack-bench';
 import { benchSlaMarkdown } from './sla-bench';
 import { benchConversations, idleRssMb, type ConversationBenchResult } from './conversation-bench';
+import { benchWeChat, wechatMarkdown } from './wechat-bench';
 
 interface Section {
   title: string;
@@ -51,6 +52,11 @@ async function main(): Promise<void> {
     if (!only || only === 'sla') {
       console.log(`SLA scan benchmark: one pass finding 100 due tickets at 10k and 200k tickets against ${dbLabel}`);
       sections.push({ title: 'SLA scan (durable scheduler)', markdown: await benchSlaMarkdown(uri, process.env.BENCH_SLA_SIZES ? { sizes: process.env.BENCH_SLA_SIZES.split(',').map(Number) } : {}) });
+    }
+    if (!only || only === 'wechat') {
+      const customers = Number(process.env.BENCH_WECHAT_CUSTOMERS ?? 100);
+      console.log(`wechat benchmark: ${customers} concurrent WeChat customers vs ${customers} Direct Line customers against ${dbLabel}`);
+      sections.push({ title: 'WeChat answers (vs Direct Line, same dialogs, same run)', markdown: wechatMarkdown(await benchWeChat(uri, { customers })) });
     }
     if (!only || only === 'reports') {
       const sizes = (process.env.BENCH_REPORT_SIZES ?? '10000,200000').split(',').map(Number) as [number, number];
