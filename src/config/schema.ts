@@ -137,7 +137,8 @@ export const SETTINGS: Record<string, SettingDoc> = {
   },
   WECHAT_TEMPLATE_SURVEY: { description: 'Template message inviting a rating outside the 48-hour window (same format as WECHAT_TEMPLATE_RESULT)', example: 'tMpl_SURVEY_0123456789abcdef' },
   API_KEYS: {
-    description: 'Keys of integrating systems as name:sha256-hex, comma-separated (npm run api-key -- --name hotline); required in production, unset in development leaves the API open',
+    description:
+      'Keys of integrating systems as name:sha256-hex, comma-separated (npm run api-key -- --name hotline); name:sha256-hex:admin for the personal-data API (npm run api-key -- --name dpo --admin); required in production, unset in development leaves filing open',
     example: 'hotline:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8',
   },
   API_RATE_LIMIT: { description: 'Filings one API key may send per minute (429 beyond)' },
@@ -146,12 +147,15 @@ export const SETTINGS: Record<string, SettingDoc> = {
   RETENTION_LOOKUP_FAILURES_DAYS: { description: 'Days failed lookups are kept (they only count within 15 minutes / 1 day)' },
   RETENTION_FEED_DAYS: { description: 'Days change-feed entries and journal locks are kept once every consumer has handled them' },
   RETENTION_INTERVAL_MINUTES: { description: 'How often the retention job runs' },
+  RETENTION_CLOSED_TICKET_DAYS: { description: 'Days after closing (or rejection) when a ticket\'s personal values and message texts are anonymised; 0 keeps them' },
+  MALICIOUS_SUGGEST_REJECTIONS: { description: 'Suggest flagging a contact as malicious when they complain again after this many rejected complaints; 0 never suggests' },
   SLACK_SIGNING_SECRET: { description: 'Slack app signing secret (Basic Information); with SLACK_BOT_TOKEN it turns the Slack app on (not needed in Socket Mode)', example: '8f742231b10e8888abcd99yyyzzz85a5' },
   SLACK_BOT_TOKEN: { description: 'Slack bot token (OAuth & Permissions), xoxb-…', example: 'xoxb-0000-0000-xxxx' },
   SLACK_APP_TOKEN: { description: 'Optional app-level token (xapp-…, scope connections:write): Socket Mode instead of POST /slack/events, no public URL needed', example: 'xapp-1-A000-0000-xxxx' },
   SLACK_API_URL: { description: 'Base URL of the Slack Web API (tests and proxies point it elsewhere)' },
   SLACK_CHANNEL: { description: 'Channel ID where new tickets go unless the routing file says otherwise', example: 'C0123456789' },
   SLACK_ESCALATION_CHANNEL: { description: 'Channel ID that also gets major and high-risk tickets, mentioning the supervisors', example: 'C0987654321' },
+  SLACK_REVIEW_CHANNEL: { description: 'Channel ID where new tickets of contacts flagged as malicious go for review (default: their routed channel, marked)', example: 'C0REVIEW01' },
   SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, report, dashboard, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
   SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (format in README.md, section Slack)', example: './slack-routing.json' },
   SLACK_LANGUAGE: { description: 'Language of the Slack app: zh-CN, zh-TW or en' },
@@ -234,12 +238,15 @@ export const configSchema = z.object({
   RETENTION_LOOKUP_FAILURES_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(2).max(3650).default(2),
   RETENTION_FEED_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(30),
   RETENTION_INTERVAL_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(1).max(1440).default(60),
+  RETENTION_CLOSED_TICKET_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(0).max(36500).default(1095),
+  MALICIOUS_SUGGEST_REJECTIONS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1000).default(3),
   SLACK_SIGNING_SECRET: z.string().regex(/^\S{8,}$/, { message: 'must be the app\'s signing secret (no spaces)' }).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, { message: 'must be a bot token starting with xoxb-' }).optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-\S+$/, { message: 'must be an app-level token starting with xapp-' }).optional(),
   SLACK_API_URL: z.string().url({ message: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
   SLACK_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_ESCALATION_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
+  SLACK_REVIEW_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_SUPERVISORS: z
     .string()
     .transform((v, ctx) => {

@@ -190,7 +190,8 @@ export class ChangeTicket {
   markErased(number: string, actor: Actor): Promise<Ticket> {
     return this.change(number, { actor, action: 'erase_personal', params: null }, (before, now) => {
       if (before.erased) throw new AlreadyRecorded();
-      return { after: { ...before, version: before.version + 1, erased: true, updatedAt: now }, events: [] };
+      // The link to the contact goes too (its keyed hash), so nothing ties the ticket to the person.
+      return { after: { ...before, version: before.version + 1, erased: true, updatedAt: now, customer: { ...before.customer, key: null } }, events: [EVENTS.TICKET_PERSONAL_ERASED] };
     }).catch(async (err) => {
       if (err instanceof AlreadyRecorded) return this.get(number);
       throw err;

@@ -142,7 +142,13 @@ export interface Ticket {
   flags: {
     highRisk: boolean;
     recurrenceOf: string | null;
-    suspectedMalicious: { reason: string } | null;
+    /**
+     * The customer (contact) is flagged as malicious: set by a supervisor on this ticket (`by`, `at`),
+     * or inherited at filing from the contact's flag set on ticket `since`. Such tickets go to review.
+     */
+    suspectedMalicious: { reason: string; by?: string; at?: Date; since?: string } | null;
+    /** At filing the contact had this many rejected complaints (at least the configured threshold): a supervisor may flag it. */
+    maliciousSuggested?: { rejected: number } | null;
     /** When the customer asked to talk to a person (absent: never). */
     personRequestedAt?: Date | null;
   };

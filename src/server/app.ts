@@ -32,6 +32,8 @@ import { errorMiddleware, HttpError, notFoundHandler } from './http-error';
 import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { complaintsRouter, methodNotAllowed } from './routes/complaints';
+import { personalDataRouter } from './routes/personal-data';
+import { DEV_CONTACT_SECRET } from '../config/dev-keys';
 import { loadClassifier } from './classifier-factory';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../jobs/delivery-worker';
 import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-delivery';
@@ -146,6 +148,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       feedIntervalMs: options.feedIntervalMs,
       maxTicketSeq: options.maxTicketSeq,
       spike: { factor: config.SPIKE_FACTOR, minCount: config.SPIKE_MIN_COUNT, baselineDays: config.SPIKE_BASELINE_DAYS },
+      maliciousSuggestAfter: config.MALICIOUS_SUGGEST_REJECTIONS,
+      retentionClosedDays: config.RETENTION_CLOSED_TICKET_DAYS,
       onNumbersExhausted: (year) => {
         metrics.numbersExhausted.set({ year: String(year) }, 1);
         logger.error({ year }, 'ALERT: every ticket number of the year is used; filing is refused until an operator acts (see docs/operations.md)');
@@ -330,7 +334,6 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }
 
-const DEV_CONTACT_SECRET = 'complaint-desk-development-contact-key';
 
 export function buildApp(deps: {
   config: Config;
@@ -399,6 +402,8 @@ export function buildApp(deps: {
   );
   // JSON only on the API routes (parsed in the router): Slack routes need the raw body for signatures.
   app.use('/api/complaints', complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT, bodyLimit: config.API_BODY_LIMIT }));
+  // One customer's data on request (admin keys only; never open).
+  app.use('/api/personal-data', personalDataRouter(complaints, { apiKeys: config.API_KEYS ?? null, bodyLimit: config.API_BODY_LIMIT }));
   // POST /slack/events (events, interactivity, the command): signature-checked over the raw body.
   deps.slack?.mount(app);
   if (deps.reports) {

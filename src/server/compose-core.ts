@@ -21,6 +21,9 @@ import { MongoMessageStore } from '../store/mongo-messages';
 import { MongoTicketRepository } from '../store/mongo-ticket-repository';
 import { MongoDueIndex } from '../store/mongo-due-index';
 import { MongoOverdueList } from '../store/mongo-overdue-list';
+import { MongoCustomerIndex } from '../store/mongo-customer-index';
+import { customerIndexHandler } from '../domain/customer-index';
+import { RETENTION_DUE_KIND, retentionScheduleHandler } from '../domain/personal-data';
 import { DueScanner, type DueHandler } from '../jobs/due-scanner';
 import { SLA_DUE_KIND, slaScheduleHandler } from '../domain/check-deadlines';
 import { MongoReportStore } from '../store/mongo-report-store';
@@ -45,6 +48,10 @@ export interface CoreSettings {
   feedIntervalMs?: number;
   maxTicketSeq?: number | undefined;
   onNumbersExhausted?: (year: number) => void;
+  /** Suggest flagging a contact as malicious once this many of their complaints were rejected (0: never). */
+  maliciousSuggestAfter?: number;
+  /** Days after closing when a ticket is anonymised (0: never). */
+  retentionClosedDays?: number;
   /** Spike alerts (seed 001): factor over the baseline, minimum count, baseline days (defaults as in the config schema). */
   spike?: Omit<SpikeSettings, 'timeZone'>;
 }
@@ -85,7 +92,11 @@ export function composeCore(
   const feed = repository.feed;
   const audit = new MongoAuditLog(conn, settings.auditSecret, { maxPending: settings.writeQueueLimit, overloaded });
   const due = new MongoDueIndex(conn, 'due');
-  const worker = new FeedWorker(feed, cursors, [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn)), slaScheduleHandler(due, new MongoOverdueList(conn), feed)], parts.logger, {
+  const customers = new MongoCustomerIndex(conn);
+  const closedDays = settings.retentionClosedDays ?? 0;
+  const handlers = [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn)), slaScheduleHandler(due, new MongoOverdueList(conn), feed), customerIndexHandler(customers)];
+  if (closedDays > 0) handlers.push(retentionScheduleHandler(due, closedDays));
+  const worker = new FeedWorker(feed, cursors, handlers, parts.logger, {
     intervalMs: settings.feedIntervalMs ?? 2000,
     lease: new MongoLease(conn, 'feed-worker'),
   });
@@ -105,6 +116,7 @@ export function composeCore(
       lookupGuard: new MongoLookupGuard(conn, { clientMaxFailures: settings.lookupMaxFailures, ticketFreeFailures: settings.lookupLast4FreeFailures }),
       messages: new MongoMessageStore(conn),
       audit,
+      customers,
       ...coreParts,
       onCommitted: () => {
         worker.kick();
@@ -118,6 +130,8 @@ export function composeCore(
       recurrenceWindowDays: settings.recurrenceWindowDays,
       contactHashSecret: settings.contactHashSecret,
       maxPending: settings.writeQueueLimit,
+      maliciousSuggestAfter: settings.maliciousSuggestAfter ?? 0,
+      retentionClosedDays: closedDays,
     },
   );
   const repair = (graceMs?: number) => {
@@ -126,6 +140,11 @@ export function composeCore(
   };
   const dueHandlers: Record<string, DueHandler> = {
     [SLA_DUE_KIND]: async (item) => void (await complaints.checkDeadlines(item.ref, item.at)),
+    // Retention: a closed ticket's anonymisation day has come (looked at again later when it is not due yet).
+    [RETENTION_DUE_KIND]: async (item, now) => {
+      const r = await complaints.anonymiseIfDue(item.ref, now);
+      if (r.retryAt) await due.add([{ kind: RETENTION_DUE_KIND, ref: item.ref, at: r.retryAt }]);
+    },
   };
   const scanner = new DueScanner(due, dueHandlers, parts.clock, parts.logger, { lease: new MongoLease(conn, 'due-scanner') });
   return {
