@@ -207,6 +207,44 @@ const en = {
     noDue: 'no deadline running',
     updated: (when: string) => `Updated ${when}`,
   },
+  /** Recurrence, the malicious flag, personal data (the follow-up issue's customer side). */
+  watch: {
+    flagged: (reason: string) => `:no_entry_sign: Flagged as malicious: ${reason}`,
+    flaggedSince: (reason: string, n: string) => `:no_entry_sign: Customer flagged as malicious (on ${n}): ${reason}`,
+    suggest: (count: number) => `:grey_question: ${count} rejected complaints from this contact`,
+    erased: ':wastebasket: Personal data erased',
+    button: { flag: 'Flag as malicious', unflag: 'Remove malicious flag' },
+    modal: {
+      flagTitle: 'Flag as malicious',
+      unflagTitle: 'Remove malicious flag',
+      flagIntro: (n: string) => `The customer (contact) of ticket ${n} is flagged: they are still answered, but their new complaints go to review, marked.`,
+      unflagIntro: (n: string) => `The customer (contact) of ticket ${n} is no longer flagged: their new complaints are routed as usual.`,
+      reasonLabel: 'Reason (required)',
+      reasonHint: 'Kept in the audit trail. Say why, without personal data (no names, phone numbers or addresses).',
+    },
+    reply: {
+      supervisorsOnly: 'Only supervisors can flag or unflag a customer as malicious.',
+      flagged: (n: string) => `The customer of ticket ${n} is flagged as malicious.`,
+      unflagged: (n: string) => `The customer of ticket ${n} is no longer flagged.`,
+    },
+    note: {
+      flagged: (who: string, reason: string) => `:no_entry_sign: ${who} flagged the customer as malicious: ${reason}. Their new complaints go to review.`,
+      unflagged: (who: string, reason: string) => `:white_check_mark: ${who} removed the malicious flag: ${reason}`,
+      review: (reason: string, since: string) => `:no_entry_sign: This customer is flagged as malicious (on ${since}: ${reason}). Answer them as usual; the ticket is here for review.`,
+      suggest: (who: string, count: number) => `${who} :grey_question: This contact has ${count} rejected complaints. If it is abuse, a supervisor may flag the customer as malicious (*Flag as malicious*).`,
+      repeatOf: (earlier: string, owner: string | null) => `:repeat: Repeat complaint: the same customer complained in this category before, ticket ${earlier}${owner ? ` (owned by ${owner})` : ''}.`,
+      repeatedBy: (repeat: string) => `:repeat: The same customer complained again: ticket ${repeat}.`,
+      ownerRepeat: (earlier: string, repeat: string) => `:repeat: The customer of your ticket ${earlier} complained again: ticket ${repeat}.`,
+      erased: (who: string) => `:wastebasket: Personal data erased (${who}).`,
+    },
+    command: {
+      help: [
+        '• `flag <number> [reason]` — flag the customer of a ticket as malicious (supervisors; without a reason a form asks for it)',
+        '• `unflag <number> [reason]` — remove the flag (supervisors)',
+      ].join('\n'),
+      usage: (sub: string) => `Give a ticket number: \`/complaints ${sub} 2026000123\` (and a reason, or the form asks for one).`,
+    },
+  },
 };
 
 export type Messages = typeof en;
@@ -400,6 +438,40 @@ const zhCN: Messages = {
     due: (when) => `下一时限 ${when}`,
     noDue: '没有正在计时的时限',
     updated: (when) => `更新于 ${when}`,
+  },
+  watch: {
+    flagged: (reason) => `:no_entry_sign: 已标记为恶意投诉：${reason}`,
+    flaggedSince: (reason, n) => `:no_entry_sign: 客户已被标记为恶意投诉（见 ${n}）：${reason}`,
+    suggest: (count) => `:grey_question: 该联系方式已有 ${count} 件投诉被驳回`,
+    erased: ':wastebasket: 个人信息已删除',
+    button: { flag: '标记为恶意', unflag: '取消恶意标记' },
+    modal: {
+      flagTitle: '标记为恶意投诉',
+      unflagTitle: '取消恶意标记',
+      flagIntro: (n) => `工单 ${n} 的客户（联系方式）将被标记：仍会答复，但其新投诉转入复核并加注标记。`,
+      unflagIntro: (n) => `工单 ${n} 的客户（联系方式）将取消标记：其新投诉按常规分派。`,
+      reasonLabel: '原因（必填）',
+      reasonHint: '原因会记入审计记录。请说明理由，勿填写个人信息（姓名、电话、地址）。',
+    },
+    reply: {
+      supervisorsOnly: '只有主管可以标记或取消标记恶意投诉客户。',
+      flagged: (n) => `工单 ${n} 的客户已标记为恶意投诉。`,
+      unflagged: (n) => `工单 ${n} 的客户已取消恶意标记。`,
+    },
+    note: {
+      flagged: (who, reason) => `:no_entry_sign: ${who} 将该客户标记为恶意投诉：${reason}。其新投诉将转入复核。`,
+      unflagged: (who, reason) => `:white_check_mark: ${who} 取消了恶意标记：${reason}`,
+      review: (reason, since) => `:no_entry_sign: 该客户已被标记为恶意投诉（见 ${since}：${reason}）。请照常答复；此工单转来复核。`,
+      suggest: (who, count) => `${who} :grey_question: 该联系方式已有 ${count} 件投诉被驳回。如属滥用，主管可将该客户标记为恶意投诉（“标记为恶意”）。`,
+      repeatOf: (earlier, owner) => `:repeat: 重复投诉：同一客户此前在同一类别投诉过，工单 ${earlier}${owner ? `（处理人 ${owner}）` : ''}。`,
+      repeatedBy: (repeat) => `:repeat: 同一客户再次投诉：工单 ${repeat}。`,
+      ownerRepeat: (earlier, repeat) => `:repeat: 您处理的工单 ${earlier} 的客户再次投诉：工单 ${repeat}。`,
+      erased: (who) => `:wastebasket: 个人信息已删除（${who}）。`,
+    },
+    command: {
+      help: ['• `flag <工单号> [原因]` — 将工单的客户标记为恶意投诉（主管；未写原因时弹出表单）', '• `unflag <工单号> [原因]` — 取消标记（主管）'].join('\n'),
+      usage: (sub) => `请给出工单号：\`/complaints ${sub} 2026000123\`（并写明原因，或在表单中填写）。`,
+    },
   },
 };
 

@@ -22,6 +22,7 @@ import * as ids from './ids';
 import { registerAppHome } from './handlers/app-home';
 import { registerClaimTicket } from './handlers/claim-ticket';
 import { registerComplaintsCommand } from './handlers/complaints-command';
+import { registerMaliciousFlag } from './handlers/malicious-flag';
 import { registerModalSubmissions } from './handlers/modal-submissions';
 import { registerThreadRelay } from './handlers/thread-relay';
 import { registerTicketButtons } from './handlers/ticket-buttons';
@@ -92,7 +93,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
   const { config, conn, clock } = deps;
   if (!slackConfigured(config)) throw new Error('Slack is not configured (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)');
   const logger = deps.logger.child({ component: 'slack' });
-  const routing = loadRouting({ file: config.SLACK_ROUTING_FILE, channel: config.SLACK_CHANNEL, escalationChannel: config.SLACK_ESCALATION_CHANNEL });
+  const routing = loadRouting({ file: config.SLACK_ROUTING_FILE, channel: config.SLACK_CHANNEL, escalationChannel: config.SLACK_ESCALATION_CHANNEL, reviewChannel: config.SLACK_REVIEW_CHANNEL });
   const text = createSlackText(config.SLACK_LANGUAGE, deps.taxonomy, config.SLA_TIMEZONE);
   const client: SlackClientSettings = { token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) };
   const store = new SlackStore(conn);
@@ -172,6 +173,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
   registerThreadRelay(app, handlerDeps);
   registerAppHome(app, handlerDeps);
   registerComplaintsCommand(app, handlerDeps);
+  registerMaliciousFlag(app, handlerDeps);
   app.error(async (err) => {
     logger.error({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'slack: handler failed');
   });

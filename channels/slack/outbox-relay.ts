@@ -19,7 +19,7 @@ import type { Clock, FeedEntry, MessageStore } from '../../src/domain/ports';
 import type { Ticket, TicketRecord } from '../../src/domain/ticket';
 import { DeliveryError, type DeliveryConsumer, type DeliveryContext, type DeliveryOutcome, type DeliveryStore, type PlannedDelivery } from '../../src/jobs/delivery-worker';
 import { CUSTOMER_DELIVERY } from '../../src/jobs/customer-delivery';
-import { createTicketCard, type KnownBlock } from './blocks/ticket-card';
+import { createTicketCard, type CardLinks, type KnownBlock } from './blocks/ticket-card';
 import { escapeMrkdwn, mention, quoteCustomerText } from './blocks/mrkdwn';
 import { escalates, routeOf, type Routing } from './routing';
 import { answeredBySlack, deliveryErrorOf, slackErrorCode } from './slack-api';
@@ -50,7 +50,7 @@ export interface OutboxRelayDeps {
   staleReservationMs?: number;
 }
 
-type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark' | 'owner_dm' | 'overdue';
+type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark' | 'owner_dm' | 'overdue' | 'repeat' | 'repeat_note' | 'repeat_dm';
 
 const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_CLAIMED,
@@ -67,6 +67,9 @@ const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_PERSON_REQUESTED,
   EVENTS.TICKET_WARNED,
   EVENTS.TICKET_OVERDUE,
+  EVENTS.TICKET_FLAGGED,
+  EVENTS.TICKET_UNFLAGGED,
+  EVENTS.TICKET_PERSONAL_ERASED,
 ]);
 
 export class SlackOutboxRelay implements DeliveryConsumer {
@@ -96,6 +99,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
             if (this.deps.routing.escalationChannel && escalates(entry.after)) {
               local.push(at(`${ev.id}/escalation`, 'escalation', {}, { key: `${n}/escalation`, lane: this.deps.routing.escalationChannel }));
             }
+            local.push(...this.planWatch(ev, entry, at));
             break;
           case EVENTS.TICKET_HIGH_RISK:
             break; // the filing covers it
@@ -191,6 +195,11 @@ export class SlackOutboxRelay implements DeliveryConsumer {
         return this.ownerDm(number, d, pace);
       case 'overdue':
         return this.postOverdue(number, d, pace);
+      case 'repeat':
+        return this.repeatNote(number, d, holder, pace);
+      case 'repeat_note':
+      case 'repeat_dm':
+        return this.tellEarlier(kind, number, d, pace);
       default:
         throw new DeliveryError(`unknown delivery kind ${d.kind}`, { retryable: false });
     }
@@ -235,7 +244,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     // This attempt holds the reservation: post.
     const now = this.deps.clock.now();
     const ticket = await this.deps.complaints.get(number);
-    const card = createTicketCard(ticket, this.deps.text, now);
+    const card = createTicketCard(ticket, this.deps.text, now, await this.cardLinks(ticket));
     let ts: string;
     try {
       await pace();
@@ -279,7 +288,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     const ticket = await this.deps.complaints.get(number);
     // Updates render the ticket as it is now: a backlog of changes costs one update, not one each.
     if (root.thread.cardVersion >= ticket.version) return { status: 'skipped' };
-    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
+    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now(), await this.cardLinks(ticket));
     try {
       await pace();
       await this.deps.client.chat.update({ channel: root.thread.channel, ts: root.thread.ts, text: card.text, blocks: card.blocks });
@@ -343,12 +352,79 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     }
   }
 
-  private async permalink(channel: string, ts: string): Promise<string | null> {
+  private async permalink(channel: string, ts: string, label?: string): Promise<string | null> {
     try {
       const res = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
-      return res.permalink ? `<${res.permalink}|${this.deps.text.m.note.ticketLink}>` : null;
+      return res.permalink ? `<${res.permalink}|${label ?? this.deps.text.m.note.ticketLink}>` : null;
     } catch {
       return null; // the link is a convenience: the notice goes out without it
+    }
+  }
+
+  // ---- recurrence and the malicious flag ---------------------------------------------------------
+
+  /**
+   * What a filing adds for the customer's history: a repeat is linked in its thread, and the
+   * earlier ticket's thread and owner are told; a flagged customer's ticket says why it is under
+   * review; many rejections suggest flagging, to the supervisors.
+   */
+  private planWatch(ev: DomainEvent, entry: FeedEntry, at: (id: string, kind: Kind, data?: Record<string, unknown>, extra?: Partial<PlannedDelivery>) => PlannedDelivery): PlannedDelivery[] {
+    const out: PlannedDelivery[] = [];
+    const f = entry.after.flags;
+    const earlier = f.recurrenceOf;
+    if (earlier) {
+      out.push(at(`${ev.id}/repeat`, 'repeat', { earlier }));
+      // On the earlier ticket's side (its thread, its owner), in its own order.
+      out.push(at(`${ev.id}/repeat-note`, 'repeat_note', { repeat: entry.number }, { key: `${earlier}/repeat` }));
+      out.push(at(`${ev.id}/repeat-dm`, 'repeat_dm', { repeat: entry.number }, { key: `${earlier}/repeat` }));
+    }
+    if (f.suspectedMalicious) out.push(at(`${ev.id}/review`, 'note', { type: 'review', reason: f.suspectedMalicious.reason, since: f.suspectedMalicious.since ?? entry.number }));
+    else if (f.maliciousSuggested) out.push(at(`${ev.id}/suggest`, 'note', { type: 'suggest', rejected: f.maliciousSuggested.rejected }));
+    return out;
+  }
+
+  /** The card's links: the earlier ticket of a repeat (when its message is known). */
+  private async cardLinks(t: Ticket): Promise<CardLinks> {
+    const earlier = t.flags.recurrenceOf;
+    if (!earlier) return {};
+    const thread = await this.deps.store.thread(earlier);
+    return thread?.ts ? { recurrenceOf: await this.permalink(thread.channel, thread.ts, earlier) } : {};
+  }
+
+  /** In the repeat's thread: which earlier ticket, linked, and who owns it. */
+  private async repeatNote(number: string, d: PlannedDelivery, holder: string, pace: Pace): Promise<DeliveryOutcome> {
+    const thread = await this.threadFor(number, d, holder, pace);
+    if (thread === 'busy') return this.busy();
+    const earlier = String(d.data.earlier);
+    const previous = await this.deps.complaints.get(earlier).catch(() => null);
+    const earlierThread = await this.deps.store.thread(earlier);
+    const link = earlierThread?.ts ? await this.permalink(earlierThread.channel, earlierThread.ts, earlier) : null;
+    const text = this.deps.text.m.watch.note.repeatOf(link ?? earlier, previous?.owner ? mention(previous.owner.id) : null);
+    return this.reply(thread, text, 'repeat note', pace);
+  }
+
+  /** On the earlier ticket's side: a note in its thread, or a direct message to its owner. */
+  private async tellEarlier(kind: 'repeat_note' | 'repeat_dm', earlier: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const repeat = String(d.data.repeat);
+    const newThread = await this.deps.store.thread(repeat);
+    // The link points at the new ticket's message: wait until it is posted.
+    if (!newThread?.ts) return { status: 'deferred', retryInMs: 2_000 };
+    const link = (await this.permalink(newThread.channel, newThread.ts, repeat)) ?? repeat;
+    const w = this.deps.text.m.watch.note;
+    if (kind === 'repeat_note') {
+      const thread = await this.deps.store.thread(earlier);
+      // An earlier ticket that never reached Slack (filed before the app was on) has no thread to tell.
+      if (!thread?.ts) return { status: 'skipped' };
+      return this.reply(thread as ThreadDoc & { ts: string }, w.repeatedBy(link), 'note on the earlier ticket', pace);
+    }
+    const previous = await this.deps.complaints.get(earlier).catch(() => null);
+    if (!previous?.owner) return { status: 'skipped' };
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel: previous.owner.id, text: w.ownerRepeat(earlier, link), unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: res.channel, ts: res.ts } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.postMessage (repeat, owner DM)');
     }
   }
 
@@ -412,6 +488,16 @@ export class SlackOutboxRelay implements DeliveryConsumer {
         return m.note.contact(who);
       case EVENTS.TICKET_PERSON_REQUESTED:
         return m.note.personRequested;
+      case EVENTS.TICKET_FLAGGED:
+        return m.watch.note.flagged(who, reason);
+      case EVENTS.TICKET_UNFLAGGED:
+        return m.watch.note.unflagged(who, reason);
+      case EVENTS.TICKET_PERSONAL_ERASED:
+        return m.watch.note.erased(who);
+      case 'review':
+        return m.watch.note.review(reason, String(data.since ?? ''));
+      case 'suggest':
+        return m.watch.note.suggest(this.deps.supervisorMention, Number(data.rejected));
       case EVENTS.TICKET_WARNED:
         return m.note.warned(deadlineNames(data, m.deadline));
       case EVENTS.TICKET_OVERDUE:
@@ -470,6 +556,8 @@ function noteData(ev: DomainEvent, entry: FeedEntry): Record<string, unknown> {
     data.note = t.resolution.note.slice(0, 500);
   }
   if (ev.type === EVENTS.TICKET_RECLASSIFIED) Object.assign(data, { category: t.category, severity: t.severity });
+  if (ev.type === EVENTS.TICKET_FLAGGED) data.reason = t.flags.suspectedMalicious?.reason ?? '';
+  if (ev.type === EVENTS.TICKET_UNFLAGGED) data.reason = t.flags.maliciousCleared?.reason ?? '';
   if (ev.type === EVENTS.TICKET_ESCALATED || ev.type === EVENTS.TICKET_OVERDUE) data.tier = t.sla.escalationTier;
   // The deadlines this change warned of or marked overdue (the SLA check stamps them with its own time).
   const now = new Date(entry.at).getTime();

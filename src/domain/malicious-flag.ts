@@ -48,7 +48,7 @@ export class MaliciousFlags {
     const contactFlagged = t.customer.key && this.deps.customers ? (await this.deps.customers.watchOf(t.customer.key)).flag !== null : false;
     if (!t.flags.suspectedMalicious && !contactFlagged) throw new ValidationError([{ field: 'ticket', message: 'the customer of this ticket is not flagged' }]);
     const after = await this.deps.changes.apply(number, { actor, action: 'unflag_malicious', params: { reason: why }, expectedVersion }, (before, now) => ({
-      after: { ...before, version: before.version + 1, updatedAt: now, flags: { ...before.flags, suspectedMalicious: null } },
+      after: { ...before, version: before.version + 1, updatedAt: now, flags: { ...before.flags, suspectedMalicious: null, maliciousCleared: { reason: why, by: actor.id, at: now } } },
       events: [EVENTS.TICKET_UNFLAGGED],
     }));
     await this.tellIndex(after, actor);

@@ -149,6 +149,8 @@ export interface Ticket {
     suspectedMalicious: { reason: string; by?: string; at?: Date; since?: string } | null;
     /** At filing the contact had this many rejected complaints (at least the configured threshold): a supervisor may flag it. */
     maliciousSuggested?: { rejected: number } | null;
+    /** The malicious flag was removed on this ticket: by whom, when, why (absent: never). */
+    maliciousCleared?: { reason: string; by: string; at: Date } | null;
     /** When the customer asked to talk to a person (absent: never). */
     personRequestedAt?: Date | null;
   };

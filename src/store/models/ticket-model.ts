@@ -54,6 +54,7 @@ export const ticketSchema = new Schema(
       suspectedMalicious: { type: Mixed, default: null },
       personRequestedAt: { type: Date, default: undefined },
       maliciousSuggested: { type: Mixed, default: undefined },
+      maliciousCleared: { type: Mixed, default: undefined },
     },
     owner: { type: new Schema({ id: String, name: String }, { _id: false }), default: null },
     sla: {
