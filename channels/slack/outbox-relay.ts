@@ -50,7 +50,7 @@ export interface OutboxRelayDeps {
   staleReservationMs?: number;
 }
 
-type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark' | 'owner_dm' | 'overdue' | 'repeat' | 'repeat_note' | 'repeat_dm';
+type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark' | 'owner_dm' | 'overdue' | 'repeat' | 'repeat_note' | 'repeat_dm' | 'purge';
 
 const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_CLAIMED,
@@ -69,7 +69,6 @@ const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_OVERDUE,
   EVENTS.TICKET_FLAGGED,
   EVENTS.TICKET_UNFLAGGED,
-  EVENTS.TICKET_PERSONAL_ERASED,
 ]);
 
 export class SlackOutboxRelay implements DeliveryConsumer {
@@ -125,6 +124,12 @@ export class SlackOutboxRelay implements DeliveryConsumer {
             card = true;
             // An escalation by the SLA comes with its overdue note, which names the new tier.
             if (!entry.events.includes(EVENTS.TICKET_OVERDUE)) local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            break;
+          case EVENTS.TICKET_PERSONAL_ERASED:
+            card = true;
+            local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            // What the app itself posted with the customer's words goes too.
+            local.push(at(`${ev.id}/purge`, 'purge', { upTo: entry.version }));
             break;
           case EVENTS.TICKET_AGENT_MESSAGE:
             local.push(at(`${ev.id}/copy`, 'copy', { messageId: ev.data.messageId, actor: entry.actor.id }));
@@ -200,6 +205,8 @@ export class SlackOutboxRelay implements DeliveryConsumer {
       case 'repeat_note':
       case 'repeat_dm':
         return this.tellEarlier(kind, number, d, pace);
+      case 'purge':
+        return this.purge(number, Number(d.data.upTo), pace);
       default:
         throw new DeliveryError(`unknown delivery kind ${d.kind}`, { retryable: false });
     }
@@ -426,6 +433,53 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     } catch (err) {
       throw deliveryErrorOf(err, 'chat.postMessage (repeat, owner DM)');
     }
+  }
+
+  // ---- erasure ----------------------------------------------------------------------------------
+
+  /**
+   * After an erasure (on request or by retention): delete what the app posted with the customer's
+   * words (their messages and the copies of replies in the thread), and show the escalation and
+   * overdue notices without them (the card is updated by its own delivery). Found by `_id` through
+   * the recorded outcomes of those deliveries; a repeat deletes nothing twice. Replies agents wrote
+   * in the thread themselves are theirs: the app's token cannot delete them.
+   */
+  private async purge(number: string, upTo: number, pace: Pace): Promise<DeliveryOutcome> {
+    const posted = async (id: string) => {
+      const o = await this.deps.deliveries.outcome(SLACK_DELIVERY, id);
+      const r = o?.status === 'sent' ? (o.result as { channel?: unknown; ts?: unknown } | undefined) : undefined;
+      return r?.channel && r.ts ? { channel: String(r.channel), ts: String(r.ts) } : null;
+    };
+    let deleted = 0;
+    let updated = 0;
+    const ticket = await this.deps.complaints.get(number);
+    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
+    const blocks = card.blocks.filter((b) => b.type !== 'actions');
+    for (let v = 1; v <= upTo; v++) {
+      for (const id of [`${number}:${v}:${EVENTS.TICKET_CUSTOMER_MESSAGE}/thread`, `${number}:${v}:${EVENTS.TICKET_AGENT_MESSAGE}/copy`]) {
+        const where = await posted(id);
+        if (!where) continue;
+        try {
+          await pace();
+          await this.deps.client.chat.delete({ channel: where.channel, ts: where.ts });
+          deleted++;
+        } catch (err) {
+          if (slackErrorCode(err) !== 'message_not_found') throw deliveryErrorOf(err, 'chat.delete');
+        }
+      }
+      for (const id of [`${number}:${v}:${EVENTS.TICKET_FILED}/escalation`, `${number}:${v}:${EVENTS.TICKET_OVERDUE}/escalation`]) {
+        const where = await posted(id);
+        if (!where) continue;
+        try {
+          await pace();
+          await this.deps.client.chat.update({ channel: where.channel, ts: where.ts, text: card.text, blocks });
+          updated++;
+        } catch (err) {
+          if (slackErrorCode(err) !== 'message_not_found') throw deliveryErrorOf(err, 'chat.update (erased)');
+        }
+      }
+    }
+    return { status: 'sent', result: { deleted, updated } };
   }
 
   // ---- thread replies -------------------------------------------------------------------------

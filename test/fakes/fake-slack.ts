@@ -218,6 +218,8 @@ export class FakeSlack {
         return json(200, { ok: true, channel: args.channel, ts: args.ts, text: args.text });
       case 'chat.postEphemeral':
         return json(200, { ok: true, message_ts: this.nextTs() });
+      case 'chat.delete':
+        return json(200, { ok: true, channel: args.channel, ts: args.ts });
       case 'conversations.history':
         return json(200, { ok: true, messages: [...(this.posts.get(String(args.channel)) ?? [])].reverse().map((p) => ({ type: 'message', ts: p.ts, text: p.text, bot_id: this.botId, ...(p.metadata ? { metadata: p.metadata } : {}) })), has_more: false });
       case 'chat.getPermalink':

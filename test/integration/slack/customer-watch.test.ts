@@ -62,6 +62,9 @@ describe('recurrence and the malicious flag in Slack', () => {
     return r.json;
   }
 
+  /** The blocks of a ticket's message as Slack shows it now: its last update, or the post itself. */
+  const latestCard = (ts: string, number: string) => allText((fake.callsOf('chat.update').filter((c) => c.args.ts === ts).at(-1) ?? rootPost(fake, number))?.args.blocks);
+
   const threadTexts = (channel: string, ts: string) =>
     fake
       .callsOf('chat.postMessage')
@@ -102,7 +105,7 @@ describe('recurrence and the malicious flag in Slack', () => {
     await settle(server);
     // The card of a rejected ticket offers the flag (to supervisors).
     const rejectedRoot = await rootTs(fake, server, rejected);
-    expect(allText(fake.callsOf('chat.update').filter((c) => c.args.ts === rejectedRoot.ts).at(-1)?.args.blocks)).toContain('ticket_flag_malicious');
+    expect(latestCard(rejectedRoot.ts, rejected)).toContain('ticket_flag_malicious');
 
     // Not a supervisor: told so, no modal.
     expect(await click(agent, 'ticket_flag_malicious', rejected)).toBeNull();
@@ -170,5 +173,26 @@ describe('recurrence and the malicious flag in Slack', () => {
     expect(threadTexts(root.channel, root.ts).find((t) => t.includes('rejected complaints'))).toBe(
       `<@${boss.id}> :grey_question: This contact has 2 rejected complaints. If it is abuse, a supervisor may flag the customer as malicious (*Flag as malicious*).`,
     );
+  });
+
+  it('when a customer’s data is erased, then their words leave Slack: the card shows nothing of them and the app’s posts of their messages are deleted', async () => {
+    const phone = '+86 131 0909 0004';
+    const n = await fileFor(phone, { description: 'My neighbour Wang at 8 Erase Street sold me a broken heater HTR-GONE-4.' });
+    await server.complaints.addCustomerMessage(n, { text: 'Call me at home, 8 Erase Street, after six.' }, { kind: 'customer', id: 'conv-erase' });
+    await settle(server);
+    const root = await rootTs(fake, server, n);
+    const relayed = fake.callsOf('chat.postMessage').find((c) => c.args.thread_ts === root.ts && String(c.args.text).includes('after six'));
+    expect(relayed).toBeDefined();
+    const relayedTs = (await server.database.conn.collection('deliveries').find({}).toArray()).find((d) => String(d._id).startsWith(`slack:${n}:`) && String(d._id).includes('customer_message/thread#done'))?.result?.ts;
+    expect(relayedTs).toBeTruthy();
+
+    await server.complaints.eraseCustomer({ phone }, { kind: 'agent', id: boss.id });
+    await settle(server);
+    expect(fake.callsOf('chat.delete').map((c) => c.args)).toEqual([expect.objectContaining({ channel: root.channel, ts: relayedTs })]);
+    const lastCard = latestCard(root.ts, n);
+    expect(lastCard).not.toContain('Erase Street');
+    expect(lastCard).toContain('[erased]');
+    expect(lastCard).toContain('Personal data erased');
+    expect(threadTexts(root.channel, root.ts).some((t) => t.startsWith(':wastebasket: Personal data erased'))).toBe(true);
   });
 });
