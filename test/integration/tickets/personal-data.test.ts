@@ -6,6 +6,8 @@
  * passed, and the chain still verifies.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { newApiKey } from '../../../src/config/api-keys';
 import { createLogger } from '../../../src/logging/logger';
@@ -22,6 +24,19 @@ const X = { name: '李秀兰', phone: '+86 137 1122 3344', email: 'li.xiulan.exp
 const X_TEXT = '李秀兰: the blender BLX-EXPORT-7 caught fire in my kitchen';
 const X_MESSAGE = 'here is the photo of the burnt counter, Room 503';
 const Y_TEXT = 'Another customer: the fridge FRG-STAYS-2 is noisy.';
+
+function cli(dbName: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const u = new URL(testServerUri());
+  u.pathname = '/';
+  return new Promise((resolve) => {
+    execFile(
+      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(ROOT, 'src', 'cli', 'personal-data.ts'), ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DOTENV_CONFIG_QUIET: 'true', MONGODB_URI: u.toString(), MONGODB_DB: dbName, AUDIT_SECRET: SECRET }, timeout: 90_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout: String(stdout), stderr: String(stderr) }),
+    );
+  });
+}
 
 function auditVerify(dbName: string): Promise<{ code: number | null; stdout: string }> {
   const u = new URL(testServerUri());
@@ -108,6 +123,34 @@ describe('personal data on request (REST, admin key)', () => {
     const verify = await auditVerify(s.dbName);
     expect(verify.stdout).toContain('audit chain OK');
     expect(verify.code).toBe(0);
+  });
+
+  it('when an operator runs npm run personal-data, then the export goes to a file only they can read, erasure needs --yes, and backfill indexes older tickets', async () => {
+    const phone = '+86 138 7777 6543';
+    const a = await s.complaints.file(complaintBody({ customer: { name: 'Cli Customer', phone }, description: 'CLI-EXPORT-9 the washing machine leaks' }), { actor: { kind: 'api', id: 'rest' } });
+    await s.effects.drain();
+    // A ticket from before the per-customer index: its index document is missing until backfill.
+    await s.database.conn.collection('customer_index').deleteMany({});
+    await s.database.conn.collection('customer_recent').deleteMany({});
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'export-')), 'customer.json');
+    expect((await cli(s.dbName, ['export', '--phone', phone, '--out', out])).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).tickets).toEqual([]);
+    fs.rmSync(out);
+    const backfill = await cli(s.dbName, ['backfill']);
+    expect(backfill.stdout).toMatch(/indexed \d+ tickets of \d+ customers/);
+    const exported = await cli(s.dbName, ['export', '--phone', phone, '--out', out, '--by', 'dpo-anna']);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toBe('');
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(doc.tickets.map((t: any) => [t.number, t.description])).toEqual([[a.ticket.number, 'CLI-EXPORT-9 the washing machine leaks']]);
+    expect(await s.database.conn.collection('audit_log').findOne({ action: 'customer.data_exported', 'actor.id': 'cli:dpo-anna' })).toBeTruthy();
+
+    expect(await cli(s.dbName, ['erase', '--phone', phone])).toMatchObject({ code: 2, stderr: expect.stringContaining('--yes') });
+    expect(await cli(s.dbName, ['export'])).toMatchObject({ code: 2 });
+    const erased = await cli(s.dbName, ['erase', '--phone', phone, '--yes']);
+    expect(erased).toMatchObject({ code: 0, stdout: expect.stringContaining(a.ticket.number) });
+    expect((await s.complaints.get(a.ticket.number)).erased).toBe(true);
   });
 
   it('when no admin key is configured, then the personal-data API is refused, never open', async () => {
