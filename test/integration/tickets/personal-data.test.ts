@@ -215,3 +215,48 @@ describe('retention of closed tickets', () => {
     expect(verify.code).toBe(0);
   });
 });
+
+describe('retention with two scheduler instances', () => {
+  let now = new Date('2026-11-20T23:30:00Z');
+  const clock = { now: () => new Date(now) };
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    a = await startTestServer({ RETENTION_CLOSED_TICKET_DAYS: '1' }, { clock });
+    b = await startTestServer({ MONGODB_DB: a.dbName, RETENTION_CLOSED_TICKET_DAYS: '1' }, { clock });
+  });
+  afterAll(async () => {
+    await b.stop();
+    await a.stop();
+  });
+
+  it('when both scan as closed tickets fall due, then each is anonymised exactly once', async () => {
+    const scanBoth = async () => {
+      await Promise.all([a.effects.drain(), b.effects.drain()]);
+      await Promise.all([a.jobs.scan(), b.jobs.scan(), a.jobs.scan(), b.jobs.scan()]);
+      await Promise.all([a.effects.drain(), b.effects.drain()]);
+    };
+    await scanBoth();
+    const agent = { kind: 'agent' as const, id: 'U_TWO' };
+    const numbers: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const s = i % 2 ? a : b;
+      const n = (await s.complaints.file(complaintBody({ description: `old complaint ${i} about the oven OVN-TWO-${i}`, customer: { phone: `+86 135 0000 11${10 + i}` } }), { actor: { kind: 'api', id: 'rest' } })).ticket.number;
+      await s.complaints.claim(n, agent);
+      await s.complaints.transition(n, 'resolve', { actor: agent, resolution: { note: 'repaired' } });
+      await s.complaints.transition(n, 'close', { actor: agent });
+      numbers.push(n);
+    }
+    now = new Date('2026-11-22T12:00:00Z');
+    await scanBoth();
+    now = new Date('2026-11-23T00:10:00Z');
+    await scanBoth();
+    await scanBoth();
+    const feed = (await a.repository.feed.read(0, 100_000)).entries;
+    for (const n of numbers) {
+      expect([n, feed.filter((e) => e.number === n && e.action === 'anonymise').length]).toEqual([n, 1]);
+      expect((await b.complaints.get(n)).erased).toBe(true);
+    }
+    expect(await dumpDatabase(a.database.conn)).not.toContain('OVN-TWO-');
+  });
+});
