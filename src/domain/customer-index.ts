@@ -23,7 +23,7 @@ export function customerIndexHandler(index: CustomerIndex): FeedHandler {
       const rejected = new Map<string, string[]>();
       const push = (m: Map<string, string[]>, k: string, n: string) => m.set(k, [...(m.get(k) ?? []), n]);
       const flush = async () => {
-        for (const [k, numbers] of filed) await index.addTickets(k, numbers);
+        if (filed.size) await index.addFilings([...filed].map(([customerKey, numbers]) => ({ customerKey, numbers })));
         for (const [k, numbers] of rejected) await index.addRejected(k, numbers);
         filed.clear();
         rejected.clear();

@@ -265,6 +265,8 @@ export interface CustomerIndex {
   watchOf(customerKey: string): Promise<CustomerWatch>;
   ticketsOf(customerKey: string): Promise<string[]>;
   addTickets(customerKey: string, numbers: string[]): Promise<void>;
+  /** The filings of one feed batch, all customers at once (new customers in one insert). */
+  addFilings(entries: Array<{ customerKey: string; numbers: string[] }>): Promise<void>;
   addRejected(customerKey: string, numbers: string[]): Promise<void>;
   removeTicket(customerKey: string, number: string): Promise<void>;
   /** Set (or clear) the flag unless a later decision (by `at`) is recorded. */

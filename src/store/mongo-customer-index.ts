@@ -14,7 +14,7 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
 import type { CustomerIndex, CustomerWatch } from '../domain/ports';
-import { translateStoreError } from './mongo-errors';
+import { isDuplicateKey, translateStoreError } from './mongo-errors';
 
 const customerSchema = new Schema(
   {
@@ -75,6 +75,29 @@ export class MongoCustomerIndex implements CustomerIndex {
     } catch (err) {
       translateStoreError(err);
     }
+  }
+
+  /**
+   * New customers are inserted together (one command for the whole batch: FerretDB runs commands
+   * one at a time, so this is what filing throughput pays); known ones, refused as duplicates, get
+   * the numbers added.
+   */
+  async addFilings(entries: Array<{ customerKey: string; numbers: string[] }>): Promise<void> {
+    if (!entries.length) return;
+    let known: typeof entries;
+    try {
+      await this.model.insertMany(
+        entries.map((e) => ({ _id: e.customerKey, tickets: [...new Set(e.numbers)], rejected: [], flag: null, flagAt: null })),
+        { ordered: false, lean: true },
+      );
+      return;
+    } catch (err) {
+      if (!isDuplicateKey(err)) return translateStoreError(err);
+      const failed = new Set(((err as { writeErrors?: Array<{ index: number }> }).writeErrors ?? []).map((w) => w.index));
+      // Without per-document errors, every customer is treated as known (adding to a set twice is harmless).
+      known = failed.size ? entries.filter((_, i) => failed.has(i)) : entries;
+    }
+    for (const e of known) await this.addTickets(e.customerKey, e.numbers);
   }
 
   async addRejected(key: string, numbers: string[]): Promise<void> {
