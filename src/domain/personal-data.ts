@@ -13,6 +13,7 @@
  *
  * The chains never held personal values (only their keyed digest), so every chain still verifies.
  */
+import crypto from 'node:crypto';
 import { EVENTS } from './events';
 import type { ChangeTicket } from './change-ticket';
 import type { FeedHandler } from './effects';
@@ -21,7 +22,6 @@ import { customerKeyOf } from './file-complaint';
 import type { AuditLog, Clock, CoreLogger, CustomerIndex, DueSchedule, MessageStore, TicketMessage, TicketRepository } from './ports';
 import { CATEGORIES } from './taxonomy';
 import type { Actor, Ticket } from './ticket';
-import crypto from 'node:crypto';
 
 export const RETENTION_DUE_KIND = 'anonymise';
 export const RETENTION_ACTOR: Actor = { kind: 'system', id: 'retention', name: 'Retention' };
