@@ -14,7 +14,6 @@ import { isUnavailable } from '../../src/store/mongo-errors';
 
 const IN_PROGRESS_RETRIES = 20;
 /** Recorded on the ticket when the customer asks for a person (agents read both languages). */
-export const PERSON_REQUESTED_TEXT = '【顾客请求人工服务】The customer asked to talk to a person.';
 
 export class ServiceComplaintDesk implements ComplaintDesk {
   constructor(private readonly service: ComplaintService) {}
@@ -102,14 +101,10 @@ export class ServiceComplaintDesk implements ComplaintDesk {
     }
   }
 
-  /**
-   * The core has no "a person is requested" flag or event yet: the request goes to the ticket as a
-   * customer message (audited, relayed to the agent side like any other), with a fixed text in both
-   * languages, once per ticket and conversation.
-   */
+  /** The core records the request (`ticket.person_requested`, once per ticket) and the agents' side shows it. */
   async requestPerson(number: string, actor: CustomerActor): Promise<void> {
     try {
-      await this.service.addCustomerMessage(number, { text: PERSON_REQUESTED_TEXT, messageId: `person-requested:${actorOf(actor).id}`.slice(0, 120) }, actorOf(actor));
+      await this.service.requestPerson(number, actorOf(actor));
     } catch (err) {
       throw toDeskError(err);
     }

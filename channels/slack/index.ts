@@ -22,6 +22,7 @@ import * as ids from './ids';
 import { registerAppHome } from './handlers/app-home';
 import { registerClaimTicket } from './handlers/claim-ticket';
 import { registerComplaintsCommand } from './handlers/complaints-command';
+import { registerMaliciousFlag } from './handlers/malicious-flag';
 import { registerModalSubmissions } from './handlers/modal-submissions';
 import { registerThreadRelay } from './handlers/thread-relay';
 import { registerTicketButtons } from './handlers/ticket-buttons';
@@ -92,7 +93,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
   const { config, conn, clock } = deps;
   if (!slackConfigured(config)) throw new Error('Slack is not configured (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)');
   const logger = deps.logger.child({ component: 'slack' });
-  const routing = loadRouting({ file: config.SLACK_ROUTING_FILE, channel: config.SLACK_CHANNEL, escalationChannel: config.SLACK_ESCALATION_CHANNEL });
+  const routing = loadRouting({ file: config.SLACK_ROUTING_FILE, channel: config.SLACK_CHANNEL, escalationChannel: config.SLACK_ESCALATION_CHANNEL, reviewChannel: config.SLACK_REVIEW_CHANNEL });
   const text = createSlackText(config.SLACK_LANGUAGE, deps.taxonomy, config.SLA_TIMEZONE);
   const client: SlackClientSettings = { token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) };
   const store = new SlackStore(conn);
@@ -172,6 +173,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
   registerThreadRelay(app, handlerDeps);
   registerAppHome(app, handlerDeps);
   registerComplaintsCommand(app, handlerDeps);
+  registerMaliciousFlag(app, handlerDeps);
   app.error(async (err) => {
     logger.error({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'slack: handler failed');
   });
@@ -189,6 +191,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
       text,
       clock,
       supervisorMention: supervisors.mention(),
+      tierMentions: [mentionAll(config.SLACK_TEAM_LEADS), mentionAll(config.SLACK_COMPLAINT_CENTRE)],
     }),
     deps.feed,
     deps.cursors,
@@ -241,4 +244,10 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
     idle: () => background.idle(),
     spikeAlerts,
   };
+}
+
+/** Slack users (`U…`, `W…`) and user groups (`S…`) as mentions; null when none are configured. */
+function mentionAll(ids: string[] | undefined): string | null {
+  if (!ids?.length) return null;
+  return ids.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(' ');
 }

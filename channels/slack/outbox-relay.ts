@@ -19,7 +19,7 @@ import type { Clock, FeedEntry, MessageStore } from '../../src/domain/ports';
 import type { Ticket, TicketRecord } from '../../src/domain/ticket';
 import { DeliveryError, type DeliveryConsumer, type DeliveryContext, type DeliveryOutcome, type DeliveryStore, type PlannedDelivery } from '../../src/jobs/delivery-worker';
 import { CUSTOMER_DELIVERY } from '../../src/jobs/customer-delivery';
-import { createTicketCard, type KnownBlock } from './blocks/ticket-card';
+import { createTicketCard, type CardLinks, type KnownBlock } from './blocks/ticket-card';
 import { escapeMrkdwn, mention, quoteCustomerText } from './blocks/mrkdwn';
 import { escalates, routeOf, type Routing } from './routing';
 import { answeredBySlack, deliveryErrorOf, slackErrorCode } from './slack-api';
@@ -44,11 +44,13 @@ export interface OutboxRelayDeps {
   clock: Clock;
   /** `<!subteam^S…>` and/or user mentions for the escalation notice. */
   supervisorMention: string;
+  /** Who is told when a ticket reaches tier 1 (team lead) and tier 2 (complaint centre); default the supervisors. */
+  tierMentions?: [string | null, string | null];
   /** How old a root reservation without a message must be before another attempt looks for it (ms). */
   staleReservationMs?: number;
 }
 
-type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark';
+type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark' | 'owner_dm' | 'overdue' | 'repeat' | 'repeat_note' | 'repeat_dm' | 'purge';
 
 const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_CLAIMED,
@@ -62,8 +64,11 @@ const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_RECLASSIFIED,
   EVENTS.TICKET_ESCALATED,
   EVENTS.TICKET_CONTACT_RECORDED,
+  EVENTS.TICKET_PERSON_REQUESTED,
   EVENTS.TICKET_WARNED,
   EVENTS.TICKET_OVERDUE,
+  EVENTS.TICKET_FLAGGED,
+  EVENTS.TICKET_UNFLAGGED,
 ]);
 
 export class SlackOutboxRelay implements DeliveryConsumer {
@@ -93,12 +98,38 @@ export class SlackOutboxRelay implements DeliveryConsumer {
             if (this.deps.routing.escalationChannel && escalates(entry.after)) {
               local.push(at(`${ev.id}/escalation`, 'escalation', {}, { key: `${n}/escalation`, lane: this.deps.routing.escalationChannel }));
             }
+            local.push(...this.planWatch(ev, entry, at));
             break;
           case EVENTS.TICKET_HIGH_RISK:
             break; // the filing covers it
           case EVENTS.TICKET_CUSTOMER_MESSAGE:
             local.push(at(`${ev.id}/thread`, 'customer', { messageId: ev.data.messageId }));
             card = true;
+            break;
+          case EVENTS.TICKET_WARNED:
+            card = true;
+            local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            // The owner hears of the red flag directly (a DM); an unowned ticket is seen in its channel.
+            if (entry.after.owner) local.push(at(`${ev.id}/dm`, 'owner_dm', { ...noteData(ev, entry), owner: entry.after.owner.id }, { key: `${n}/dm`, lane: entry.after.owner.id }));
+            break;
+          case EVENTS.TICKET_OVERDUE:
+            card = true;
+            local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            if (this.deps.routing.escalationChannel) {
+              local.push(at(`${ev.id}/escalation`, 'overdue', noteData(ev, entry), { key: `${n}/escalation`, lane: this.deps.routing.escalationChannel }));
+            }
+            if (entry.after.owner) local.push(at(`${ev.id}/dm`, 'owner_dm', { ...noteData(ev, entry), owner: entry.after.owner.id }, { key: `${n}/dm`, lane: entry.after.owner.id }));
+            break;
+          case EVENTS.TICKET_ESCALATED:
+            card = true;
+            // An escalation by the SLA comes with its overdue note, which names the new tier.
+            if (!entry.events.includes(EVENTS.TICKET_OVERDUE)) local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            break;
+          case EVENTS.TICKET_PERSONAL_ERASED:
+            card = true;
+            local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            // What the app itself posted with the customer's words goes too.
+            local.push(at(`${ev.id}/purge`, 'purge', { upTo: entry.version }));
             break;
           case EVENTS.TICKET_AGENT_MESSAGE:
             local.push(at(`${ev.id}/copy`, 'copy', { messageId: ev.data.messageId, actor: entry.actor.id }));
@@ -165,6 +196,17 @@ export class SlackOutboxRelay implements DeliveryConsumer {
       }
       case 'mark':
         return this.mark(number, d, ctx.attempt, pace);
+      case 'owner_dm':
+        return this.ownerDm(number, d, pace);
+      case 'overdue':
+        return this.postOverdue(number, d, pace);
+      case 'repeat':
+        return this.repeatNote(number, d, holder, pace);
+      case 'repeat_note':
+      case 'repeat_dm':
+        return this.tellEarlier(kind, number, d, pace);
+      case 'purge':
+        return this.purge(number, Number(d.data.upTo), pace);
       default:
         throw new DeliveryError(`unknown delivery kind ${d.kind}`, { retryable: false });
     }
@@ -209,7 +251,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     // This attempt holds the reservation: post.
     const now = this.deps.clock.now();
     const ticket = await this.deps.complaints.get(number);
-    const card = createTicketCard(ticket, this.deps.text, now);
+    const card = createTicketCard(ticket, this.deps.text, now, await this.cardLinks(ticket));
     let ts: string;
     try {
       await pace();
@@ -253,7 +295,7 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     const ticket = await this.deps.complaints.get(number);
     // Updates render the ticket as it is now: a backlog of changes costs one update, not one each.
     if (root.thread.cardVersion >= ticket.version) return { status: 'skipped' };
-    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
+    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now(), await this.cardLinks(ticket));
     try {
       await pace();
       await this.deps.client.chat.update({ channel: root.thread.channel, ts: root.thread.ts, text: card.text, blocks: card.blocks });
@@ -279,6 +321,165 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     } catch (err) {
       throw deliveryErrorOf(err, 'chat.postMessage');
     }
+  }
+
+  /** The owner's direct message about a red flag or a missed deadline, linking the ticket's message. */
+  private async ownerDm(number: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const thread = await this.deps.store.thread(number);
+    const link = thread?.ts ? await this.permalink(thread.channel, thread.ts) : null;
+    const { m } = this.deps.text;
+    const what = deadlineNames(d.data, m.deadline);
+    const text = d.data.type === EVENTS.TICKET_OVERDUE ? m.note.ownerOverdue(number, what, link) : m.note.ownerWarned(number, what, link);
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel: String(d.data.owner), text, unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: res.channel, ts: res.ts } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.postMessage (owner DM)');
+    }
+  }
+
+  /** A missed deadline in the escalation channel, mentioning whoever the ticket's new tier is. */
+  private async postOverdue(number: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const ticket = await this.deps.complaints.get(number);
+    const { m } = this.deps.text;
+    const tier = Number(d.data.tier ?? ticket.sla.escalationTier);
+    const who = tier <= 0 ? (ticket.owner ? mention(ticket.owner.id) : this.deps.supervisorMention) : (this.deps.tierMentions?.[tier - 1] ?? this.deps.supervisorMention);
+    const thread = await this.deps.store.thread(number);
+    const where = thread?.ts ? ((await this.permalink(thread.channel, thread.ts)) ?? `<#${thread.channel}>`) : `<#${String(d.data.route)}>`;
+    const notice = m.note.overdueNotice(who, number, deadlineNames(d.data, m.deadline), m.tier[tier] ?? String(tier), where);
+    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
+    const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: notice } }, ...card.blocks.filter((b) => b.type !== 'actions')];
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel: d.lane!, text: notice, blocks, unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: d.lane, ts: res.ts } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.postMessage (overdue)');
+    }
+  }
+
+  private async permalink(channel: string, ts: string, label?: string): Promise<string | null> {
+    try {
+      const res = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
+      return res.permalink ? `<${res.permalink}|${label ?? this.deps.text.m.note.ticketLink}>` : null;
+    } catch {
+      return null; // the link is a convenience: the notice goes out without it
+    }
+  }
+
+  // ---- recurrence and the malicious flag ---------------------------------------------------------
+
+  /**
+   * What a filing adds for the customer's history: a repeat is linked in its thread, and the
+   * earlier ticket's thread and owner are told; a flagged customer's ticket says why it is under
+   * review; many rejections suggest flagging, to the supervisors.
+   */
+  private planWatch(ev: DomainEvent, entry: FeedEntry, at: (id: string, kind: Kind, data?: Record<string, unknown>, extra?: Partial<PlannedDelivery>) => PlannedDelivery): PlannedDelivery[] {
+    const out: PlannedDelivery[] = [];
+    const f = entry.after.flags;
+    const earlier = f.recurrenceOf;
+    if (earlier) {
+      out.push(at(`${ev.id}/repeat`, 'repeat', { earlier }));
+      // On the earlier ticket's side (its thread, its owner), in its own order.
+      out.push(at(`${ev.id}/repeat-note`, 'repeat_note', { repeat: entry.number }, { key: `${earlier}/repeat` }));
+      out.push(at(`${ev.id}/repeat-dm`, 'repeat_dm', { repeat: entry.number }, { key: `${earlier}/repeat` }));
+    }
+    if (f.suspectedMalicious) out.push(at(`${ev.id}/review`, 'note', { type: 'review', reason: f.suspectedMalicious.reason, since: f.suspectedMalicious.since ?? entry.number }));
+    else if (f.maliciousSuggested) out.push(at(`${ev.id}/suggest`, 'note', { type: 'suggest', rejected: f.maliciousSuggested.rejected }));
+    return out;
+  }
+
+  /** The card's links: the earlier ticket of a repeat (when its message is known). */
+  private async cardLinks(t: Ticket): Promise<CardLinks> {
+    const earlier = t.flags.recurrenceOf;
+    if (!earlier) return {};
+    const thread = await this.deps.store.thread(earlier);
+    return thread?.ts ? { recurrenceOf: await this.permalink(thread.channel, thread.ts, earlier) } : {};
+  }
+
+  /** In the repeat's thread: which earlier ticket, linked, and who owns it. */
+  private async repeatNote(number: string, d: PlannedDelivery, holder: string, pace: Pace): Promise<DeliveryOutcome> {
+    const thread = await this.threadFor(number, d, holder, pace);
+    if (thread === 'busy') return this.busy();
+    const earlier = String(d.data.earlier);
+    const previous = await this.deps.complaints.get(earlier).catch(() => null);
+    const earlierThread = await this.deps.store.thread(earlier);
+    const link = earlierThread?.ts ? await this.permalink(earlierThread.channel, earlierThread.ts, earlier) : null;
+    const text = this.deps.text.m.watch.note.repeatOf(link ?? earlier, previous?.owner ? mention(previous.owner.id) : null);
+    return this.reply(thread, text, 'repeat note', pace);
+  }
+
+  /** On the earlier ticket's side: a note in its thread, or a direct message to its owner. */
+  private async tellEarlier(kind: 'repeat_note' | 'repeat_dm', earlier: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const repeat = String(d.data.repeat);
+    const newThread = await this.deps.store.thread(repeat);
+    // The link points at the new ticket's message: wait until it is posted.
+    if (!newThread?.ts) return { status: 'deferred', retryInMs: 2_000 };
+    const link = (await this.permalink(newThread.channel, newThread.ts, repeat)) ?? repeat;
+    const w = this.deps.text.m.watch.note;
+    if (kind === 'repeat_note') {
+      const thread = await this.deps.store.thread(earlier);
+      // An earlier ticket that never reached Slack (filed before the app was on) has no thread to tell.
+      if (!thread?.ts) return { status: 'skipped' };
+      return this.reply(thread as ThreadDoc & { ts: string }, w.repeatedBy(link), 'note on the earlier ticket', pace);
+    }
+    const previous = await this.deps.complaints.get(earlier).catch(() => null);
+    if (!previous?.owner) return { status: 'skipped' };
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel: previous.owner.id, text: w.ownerRepeat(earlier, link), unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: res.channel, ts: res.ts } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.postMessage (repeat, owner DM)');
+    }
+  }
+
+  // ---- erasure ----------------------------------------------------------------------------------
+
+  /**
+   * After an erasure (on request or by retention): delete what the app posted with the customer's
+   * words (their messages and the copies of replies in the thread), and show the escalation and
+   * overdue notices without them (the card is updated by its own delivery). Found by `_id` through
+   * the recorded outcomes of those deliveries; a repeat deletes nothing twice. Replies agents wrote
+   * in the thread themselves are theirs: the app's token cannot delete them.
+   */
+  private async purge(number: string, upTo: number, pace: Pace): Promise<DeliveryOutcome> {
+    const posted = async (id: string) => {
+      const o = await this.deps.deliveries.outcome(SLACK_DELIVERY, id);
+      const r = o?.status === 'sent' ? (o.result as { channel?: unknown; ts?: unknown } | undefined) : undefined;
+      return r?.channel && r.ts ? { channel: String(r.channel), ts: String(r.ts) } : null;
+    };
+    let deleted = 0;
+    let updated = 0;
+    const ticket = await this.deps.complaints.get(number);
+    const card = createTicketCard(ticket, this.deps.text, this.deps.clock.now());
+    const blocks = card.blocks.filter((b) => b.type !== 'actions');
+    for (let v = 1; v <= upTo; v++) {
+      for (const id of [`${number}:${v}:${EVENTS.TICKET_CUSTOMER_MESSAGE}/thread`, `${number}:${v}:${EVENTS.TICKET_AGENT_MESSAGE}/copy`]) {
+        const where = await posted(id);
+        if (!where) continue;
+        try {
+          await pace();
+          await this.deps.client.chat.delete({ channel: where.channel, ts: where.ts });
+          deleted++;
+        } catch (err) {
+          if (slackErrorCode(err) !== 'message_not_found') throw deliveryErrorOf(err, 'chat.delete');
+        }
+      }
+      for (const id of [`${number}:${v}:${EVENTS.TICKET_FILED}/escalation`, `${number}:${v}:${EVENTS.TICKET_OVERDUE}/escalation`]) {
+        const where = await posted(id);
+        if (!where) continue;
+        try {
+          await pace();
+          await this.deps.client.chat.update({ channel: where.channel, ts: where.ts, text: card.text, blocks });
+          updated++;
+        } catch (err) {
+          if (slackErrorCode(err) !== 'message_not_found') throw deliveryErrorOf(err, 'chat.update (erased)');
+        }
+      }
+    }
+    return { status: 'sent', result: { deleted, updated } };
   }
 
   // ---- thread replies -------------------------------------------------------------------------
@@ -339,10 +540,22 @@ export class SlackOutboxRelay implements DeliveryConsumer {
         return m.note.escalated(who, m.tier[Number(data.tier)] ?? String(data.tier));
       case EVENTS.TICKET_CONTACT_RECORDED:
         return m.note.contact(who);
+      case EVENTS.TICKET_PERSON_REQUESTED:
+        return m.note.personRequested;
+      case EVENTS.TICKET_FLAGGED:
+        return m.watch.note.flagged(who, reason);
+      case EVENTS.TICKET_UNFLAGGED:
+        return m.watch.note.unflagged(who, reason);
+      case EVENTS.TICKET_PERSONAL_ERASED:
+        return m.watch.note.erased(who);
+      case 'review':
+        return m.watch.note.review(reason, String(data.since ?? ''));
+      case 'suggest':
+        return m.watch.note.suggest(this.deps.supervisorMention, Number(data.rejected));
       case EVENTS.TICKET_WARNED:
         return m.note.warned(deadlineNames(data, m.deadline));
       case EVENTS.TICKET_OVERDUE:
-        return m.note.overdue(deadlineNames(data, m.deadline));
+        return m.note.overdue(deadlineNames(data, m.deadline)) + (data.escalated ? ` — ${m.note.escalatedTo(m.tier[Number(data.tier)] ?? String(data.tier))}` : '');
       case EVENTS.TICKET_STATE_CHANGED:
         if (data.action === 'request_info') return m.note.waiting(who);
         if (data.action === 'customer_reply') return m.note.resumed;
@@ -397,9 +610,17 @@ function noteData(ev: DomainEvent, entry: FeedEntry): Record<string, unknown> {
     data.note = t.resolution.note.slice(0, 500);
   }
   if (ev.type === EVENTS.TICKET_RECLASSIFIED) Object.assign(data, { category: t.category, severity: t.severity });
-  if (ev.type === EVENTS.TICKET_ESCALATED) data.tier = t.sla.escalationTier;
-  if (ev.type === EVENTS.TICKET_WARNED) data.kinds = t.sla.deadlines.filter((x) => x.warnedAt && !x.metAt).map((x) => x.kind);
-  if (ev.type === EVENTS.TICKET_OVERDUE) data.kinds = t.sla.deadlines.filter((x) => x.overdueAt && !x.metAt).map((x) => x.kind);
+  if (ev.type === EVENTS.TICKET_FLAGGED) data.reason = t.flags.suspectedMalicious?.reason ?? '';
+  if (ev.type === EVENTS.TICKET_UNFLAGGED) data.reason = t.flags.maliciousCleared?.reason ?? '';
+  if (ev.type === EVENTS.TICKET_ESCALATED || ev.type === EVENTS.TICKET_OVERDUE) data.tier = t.sla.escalationTier;
+  // The deadlines this change warned of or marked overdue (the SLA check stamps them with its own time).
+  const now = new Date(entry.at).getTime();
+  const stamped = (d: Date | null) => d !== null && new Date(d).getTime() === now;
+  if (ev.type === EVENTS.TICKET_WARNED) data.kinds = t.sla.deadlines.filter((x) => stamped(x.warnedAt) && !x.metAt).map((x) => x.kind);
+  if (ev.type === EVENTS.TICKET_OVERDUE) {
+    data.kinds = t.sla.deadlines.filter((x) => stamped(x.overdueAt) && !x.metAt).map((x) => x.kind);
+    data.escalated = entry.events.includes(EVENTS.TICKET_ESCALATED);
+  }
   return data;
 }
 

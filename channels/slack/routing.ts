@@ -1,7 +1,8 @@
 /**
  * Which Slack channel a ticket goes to: the first route of the routing file (SLACK_ROUTING_FILE)
  * whose category and severity match, else SLACK_CHANNEL (or the file's `default`). Major and
- * high-risk tickets also go to the escalation channel, mentioning the supervisors.
+ * high-risk tickets also go to the escalation channel, mentioning the supervisors. New tickets of
+ * customers flagged as malicious go to the review channel (SLACK_REVIEW_CHANNEL) when one is set.
  *
  *   { "default": "C0GENERAL",
  *     "escalation": "C0URGENT",
@@ -30,13 +31,15 @@ export interface Routing {
   routes: Array<{ category?: Category[]; severity?: Severity[]; channel: string }>;
   defaultChannel: string;
   escalationChannel: string | null;
+  /** Where new tickets of customers flagged as malicious go (null: their routed channel, marked). */
+  reviewChannel?: string | null;
 }
 
 export class RoutingFileError extends Error {
   override readonly name = 'RoutingFileError';
 }
 
-export function loadRouting(settings: { file?: string | undefined; channel?: string | undefined; escalationChannel?: string | undefined }): Routing {
+export function loadRouting(settings: { file?: string | undefined; channel?: string | undefined; escalationChannel?: string | undefined; reviewChannel?: string | undefined }): Routing {
   let parsed: z.output<typeof fileSchema> = { routes: [] };
   if (settings.file) {
     let data: unknown;
@@ -53,10 +56,11 @@ export function loadRouting(settings: { file?: string | undefined; channel?: str
   }
   const defaultChannel = settings.channel ?? parsed.default;
   if (!defaultChannel) throw new RoutingFileError('Slack: set SLACK_CHANNEL (or "default" in SLACK_ROUTING_FILE): new tickets need a channel');
-  return { routes: parsed.routes, defaultChannel, escalationChannel: settings.escalationChannel ?? parsed.escalation ?? null };
+  return { routes: parsed.routes, defaultChannel, escalationChannel: settings.escalationChannel ?? parsed.escalation ?? null, reviewChannel: settings.reviewChannel ?? null };
 }
 
-export function routeOf(routing: Routing, t: { category: Category; severity: Severity }): string {
+export function routeOf(routing: Routing, t: { category: Category; severity: Severity; flags?: { suspectedMalicious?: unknown } }): string {
+  if (t.flags?.suspectedMalicious && routing.reviewChannel) return routing.reviewChannel;
   const hit = routing.routes.find((r) => (!r.category || r.category.includes(t.category)) && (!r.severity || r.severity.includes(t.severity)));
   return hit?.channel ?? routing.defaultChannel;
 }

@@ -5,6 +5,23 @@
  */
 import { z } from 'zod';
 import { parseApiKeys, type ApiKeyEntry } from './api-keys';
+import { parseNotifyHours, parseWarningPoints } from '../sla/warning-points';
+
+const checked = (parse: (v: string) => unknown) =>
+  z.string().superRefine((v, ctx) => {
+    try {
+      parse(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+const slackIds = z.string().transform((v, ctx) => {
+  const ids = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = ids.filter((x) => !/^[UWS][A-Z0-9]{2,}$/.test(x));
+  if (bad.length) ctx.addIssue({ code: 'custom', message: `not a user ID (U…/W…) or user-group ID (S…): ${bad.join(', ')}` });
+  return ids;
+});
 import { parseTemplateSetting, type TemplateSetting } from './wechat-template';
 
 const bool = z
@@ -57,6 +74,9 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLA_CALENDAR_REGION: { description: 'Holiday calendar region (files <REGION>-<YEAR>.json)' },
   SLA_CALENDAR_DIR: { description: 'Extra folder of holiday calendar files (added to the shipped ones)', example: './calendars' },
   SLA_BUSINESS_HOURS: { description: 'Optional business hours, HH:MM-HH:MM; empty means whole working days', example: '09:00-18:00' },
+  SLA_WARNING_POINTS: { description: 'Red flags before each deadline: shares of the window (80%) and leads before it (1h, 30m), in the deadline\'s own time (working time for working-day budgets)' },
+  SLA_NOTIFY_HOURS: { description: 'Local hours (on working days) in which warnings of working-time deadlines are given; a warning outside them moves inside (default: the business hours, else 09:00-18:00)' },
+  SLA_SCAN_INTERVAL_SECONDS: { description: 'How often the scheduler looks for due work (warnings, overdue tickets, follow-up)' },
   TAXONOMY_FILE: { description: 'Optional JSON file renaming/describing categories and severities (zh, en)', example: './taxonomy.json' },
   CLASSIFIER: { description: 'model (trained model in CLASSIFIER_MODEL_DIR) or keyword (simple keyword baseline)' },
   CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
@@ -117,7 +137,8 @@ export const SETTINGS: Record<string, SettingDoc> = {
   },
   WECHAT_TEMPLATE_SURVEY: { description: 'Template message inviting a rating outside the 48-hour window (same format as WECHAT_TEMPLATE_RESULT)', example: 'tMpl_SURVEY_0123456789abcdef' },
   API_KEYS: {
-    description: 'Keys of integrating systems as name:sha256-hex, comma-separated (npm run api-key -- --name hotline); required in production, unset in development leaves the API open',
+    description:
+      'Keys of integrating systems as name:sha256-hex, comma-separated (npm run api-key -- --name hotline); name:sha256-hex:admin for the personal-data API (npm run api-key -- --name dpo --admin); required in production, unset in development leaves filing open',
     example: 'hotline:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8',
   },
   API_RATE_LIMIT: { description: 'Filings one API key may send per minute (429 beyond)' },
@@ -126,12 +147,15 @@ export const SETTINGS: Record<string, SettingDoc> = {
   RETENTION_LOOKUP_FAILURES_DAYS: { description: 'Days failed lookups are kept (they only count within 15 minutes / 1 day)' },
   RETENTION_FEED_DAYS: { description: 'Days change-feed entries and journal locks are kept once every consumer has handled them' },
   RETENTION_INTERVAL_MINUTES: { description: 'How often the retention job runs' },
+  RETENTION_CLOSED_TICKET_DAYS: { description: 'Days after closing (or rejection) when a ticket\'s personal values and message texts are anonymised; 0 keeps them' },
+  MALICIOUS_SUGGEST_REJECTIONS: { description: 'Suggest flagging a contact as malicious when they complain again after this many rejected complaints; 0 never suggests' },
   SLACK_SIGNING_SECRET: { description: 'Slack app signing secret (Basic Information); with SLACK_BOT_TOKEN it turns the Slack app on (not needed in Socket Mode)', example: '8f742231b10e8888abcd99yyyzzz85a5' },
   SLACK_BOT_TOKEN: { description: 'Slack bot token (OAuth & Permissions), xoxb-…', example: 'xoxb-0000-0000-xxxx' },
   SLACK_APP_TOKEN: { description: 'Optional app-level token (xapp-…, scope connections:write): Socket Mode instead of POST /slack/events, no public URL needed', example: 'xapp-1-A000-0000-xxxx' },
   SLACK_API_URL: { description: 'Base URL of the Slack Web API (tests and proxies point it elsewhere)' },
   SLACK_CHANNEL: { description: 'Channel ID where new tickets go unless the routing file says otherwise', example: 'C0123456789' },
   SLACK_ESCALATION_CHANNEL: { description: 'Channel ID that also gets major and high-risk tickets, mentioning the supervisors', example: 'C0987654321' },
+  SLACK_REVIEW_CHANNEL: { description: 'Channel ID where new tickets of contacts flagged as malicious go for review (default: their routed channel, marked)', example: 'C0REVIEW01' },
   SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, report, dashboard, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
   SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (format in README.md, section Slack)', example: './slack-routing.json' },
   SLACK_LANGUAGE: { description: 'Language of the Slack app: zh-CN, zh-TW or en' },
@@ -139,6 +163,8 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLACK_SEND_PREFIX: { description: 'A thread reply starting with this goes to the customer (when replies are internal by default)' },
   SLACK_NOTE_PREFIX: { description: 'A thread reply starting with this stays internal (when SLACK_THREAD_DEFAULT=customer)' },
   SLACK_RATE_PER_CHANNEL: { description: 'Messages per second the outbox sends to one Slack channel (Slack allows about 1)' },
+  SLACK_TEAM_LEADS: { description: 'Escalation tier 2: Slack user IDs and/or user-group IDs mentioned when a ticket is escalated to the team lead (default: the supervisors)', example: 'U0123ABCD,S0456EFGH' },
+  SLACK_COMPLAINT_CENTRE: { description: 'Escalation tier 3: Slack user IDs and/or user-group IDs mentioned when a ticket is escalated to the complaint centre (default: the supervisors)', example: 'S0789IJKL' },
 };
 
 export const configSchema = z.object({
@@ -169,6 +195,9 @@ export const configSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'must look like 09:00-18:00' })
     .optional(),
+  SLA_WARNING_POINTS: checked(parseWarningPoints).default('80%,1h'),
+  SLA_NOTIFY_HOURS: checked(parseNotifyHours).optional(),
+  SLA_SCAN_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(5, { message: 'must be at least 5' }).max(3600).default(30),
   TAXONOMY_FILE: z.string().min(1).optional(),
   CLASSIFIER: z.enum(['model', 'keyword'], { message: 'must be model or keyword' }).default('model'),
   CLASSIFIER_MODEL_DIR: z.string().min(1).default('nlp-models/default'),
@@ -209,12 +238,15 @@ export const configSchema = z.object({
   RETENTION_LOOKUP_FAILURES_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(2).max(3650).default(2),
   RETENTION_FEED_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(30),
   RETENTION_INTERVAL_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(1).max(1440).default(60),
+  RETENTION_CLOSED_TICKET_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(0).max(36500).default(1095),
+  MALICIOUS_SUGGEST_REJECTIONS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1000).default(3),
   SLACK_SIGNING_SECRET: z.string().regex(/^\S{8,}$/, { message: 'must be the app\'s signing secret (no spaces)' }).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, { message: 'must be a bot token starting with xoxb-' }).optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-\S+$/, { message: 'must be an app-level token starting with xapp-' }).optional(),
   SLACK_API_URL: z.string().url({ message: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
   SLACK_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_ESCALATION_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
+  SLACK_REVIEW_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_SUPERVISORS: z
     .string()
     .transform((v, ctx) => {
@@ -231,6 +263,8 @@ export const configSchema = z.object({
   SLACK_THREAD_DEFAULT: z.enum(['internal', 'customer'], { message: 'must be internal or customer' }).default('internal'),
   SLACK_SEND_PREFIX: z.string().trim().min(1).max(10).default('>>'),
   SLACK_NOTE_PREFIX: z.string().trim().min(1).max(10).default('//'),
+  SLACK_TEAM_LEADS: slackIds.optional(),
+  SLACK_COMPLAINT_CENTRE: slackIds.optional(),
   SLACK_RATE_PER_CHANNEL: z.coerce.number({ message: 'must be a number of messages per second' }).gt(0, { message: 'must be above 0' }).max(100, { message: 'must be at most 100' }).default(1),
   MicrosoftAppId: z.string().trim().min(1).optional(),
   MicrosoftAppPassword: z.string().min(1).optional(),

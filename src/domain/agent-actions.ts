@@ -12,6 +12,7 @@ import { planDeadlines } from './plan-deadlines';
 import { isOpen } from './state-machine';
 import type { ChangeTicket, Decision } from './change-ticket';
 import type { Actor, Ticket } from './ticket';
+import { moveToTier } from './tiers';
 
 export interface AgentActionDeps {
   changes: ChangeTicket;
@@ -42,7 +43,7 @@ export class AgentActions {
         throw new ValidationError([{ field: 'tier', message: `ticket ${number} is already at the top tier (${TIERS[TOP_TIER]})` }]);
       }
       return {
-        after: { ...before, version: before.version + 1, updatedAt: now, sla: { ...before.sla, escalationTier: before.sla.escalationTier + 1 } },
+        after: { ...before, version: before.version + 1, updatedAt: now, sla: moveToTier(before, before.sla.escalationTier + 1, now) },
         events: [EVENTS.TICKET_ESCALATED],
       };
     });

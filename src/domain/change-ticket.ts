@@ -18,6 +18,7 @@ import { nextStatus, type TicketStatus, type TransitionAction } from './state-ma
 import type { Category, Remedy, Severity } from './taxonomy';
 import { DEADLINE_KINDS, type Actor, type DeadlineKind, type Decider, type Evidence, type SlaPause, type Ticket } from './ticket';
 import { canonicalJson } from '../support/canonical-json';
+import { closeSpan, reopenSpan } from './tiers';
 
 export interface ChangeDeps {
   tickets: TicketRepository;
@@ -132,7 +133,16 @@ export class ChangeTicket {
       };
     }
     if (action === 'reject') after.rejection = { reason: reason!, at: now, by: input.actor };
-    if (action === 'reopen') after.resolution = null;
+    if (action === 'resolve' || action === 'reject') after.sla = closeSpan(after, now);
+    if (action === 'reopen') {
+      // An appeal: the ticket keeps its number and gets a new resolution deadline from now (the
+      // deadlines met before stay as they were), and its tier holds it again.
+      after.resolution = null;
+      after.sla = { ...reopenSpan(after, now), startedAt: now, pauses: [] };
+      const previous = before.sla.deadlines.filter((d) => d.kind !== 'resolution');
+      after.sla.deadlines = planDeadlines(this.deps.sla, { category: after.category, severity: after.severity, startAt: now, pauses: [] }, now, previous);
+      return after;
+    }
     after.sla.deadlines = planDeadlines(this.deps.sla, { category: after.category, severity: after.severity, startAt: after.sla.startedAt, pauses }, now, before.sla.deadlines, met);
     return after;
   }
@@ -180,7 +190,21 @@ export class ChangeTicket {
   markErased(number: string, actor: Actor): Promise<Ticket> {
     return this.change(number, { actor, action: 'erase_personal', params: null }, (before, now) => {
       if (before.erased) throw new AlreadyRecorded();
-      return { after: { ...before, version: before.version + 1, erased: true, updatedAt: now }, events: [] };
+      // The link to the contact goes too (its keyed hash), so nothing ties the ticket to the person.
+      return { after: { ...before, version: before.version + 1, erased: true, updatedAt: now, customer: { ...before.customer, key: null } }, events: [EVENTS.TICKET_PERSONAL_ERASED] };
+    }).catch(async (err) => {
+      if (err instanceof AlreadyRecorded) return this.get(number);
+      throw err;
+    });
+  }
+
+  // ---- a person, please -----------------------------------------------------------------------
+
+  /** The customer asked to talk to a person: recorded once per ticket, and the agents' side is told. */
+  requestPerson(number: string, actor: Actor): Promise<Ticket> {
+    return this.change(number, { actor, action: 'request_person', params: null }, (before, now) => {
+      if (before.flags.personRequestedAt) throw new AlreadyRecorded();
+      return { after: { ...before, version: before.version + 1, updatedAt: now, flags: { ...before.flags, personRequestedAt: now } }, events: [EVENTS.TICKET_PERSON_REQUESTED] };
     }).catch(async (err) => {
       if (err instanceof AlreadyRecorded) return this.get(number);
       throw err;

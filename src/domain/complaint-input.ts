@@ -22,6 +22,15 @@ const phone = z
   .max(40, { message: 'must be a phone number of 7–20 digits' })
   .refine((v) => PHONE_PATTERN.test(v) && digitCount(v) >= 7 && digitCount(v) <= 20, { message: 'must be a phone number of 7–20 digits' });
 
+/** A customer named by the contact they complained with (the personal-data API): the same rules as at filing. */
+export const customerContactSchema = z
+  .object({
+    phone: phone.optional(),
+    email: z.string().trim().max(254).email({ message: 'must be an e-mail address' }).optional(),
+  })
+  .strict()
+  .refine((c) => c.phone || c.email, { message: 'give the phone or the e-mail address the customer complained with', path: ['phone'] });
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
 /**

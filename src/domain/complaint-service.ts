@@ -6,6 +6,9 @@
  * - change-ticket.ts   state-machine actions, reclassification, messages (optimistic, retry-safe)
  * - lookup-ticket.ts   a customer's verified lookup, guarded against guessing
  * - erase-customer.ts  one customer's personal data erased on request
+ * - personal-data.ts   one customer's data exported on request; closed tickets anonymised after retention
+ * - malicious-flag.ts  a supervisor flags (or unflags) a customer as malicious, with a reason
+ * - check-deadlines.ts warnings and overdue escalations when the scheduler says they are due
  * - effects.ts         what follows from the change feed: audit, projection, feedback, filing repair
  */
 import { AgentActions, type AgentActionInput } from './agent-actions';
@@ -13,6 +16,9 @@ import { ChangeTicket, type TransitionInput } from './change-ticket';
 import { FileComplaint, type FileContext, type FileResult, type FilingOptions } from './file-complaint';
 import { LookupTicket, type LookupResult, type Verification } from './lookup-ticket';
 import { EraseCustomer, type EraseResult } from './erase-customer';
+import { CheckDeadlines } from './check-deadlines';
+import { MaliciousFlags } from './malicious-flag';
+import { PersonalData, type CustomerExport } from './personal-data';
 import type {
   AuditLog,
   ChangeFeed,
@@ -20,6 +26,8 @@ import type {
   Classifier,
   Clock,
   CoreLogger,
+  CustomerIndex,
+  CustomerWatch,
   FeedEntry,
   IdempotencyStore,
   LookupGuard,
@@ -31,7 +39,7 @@ import type { TransitionAction } from './state-machine';
 import type { Category, Severity } from './taxonomy';
 import type { Actor, Evidence, Ticket } from './ticket';
 
-export type { FileResult, FileContext, LookupResult, Verification, TransitionInput, AgentActionInput };
+export type { FileResult, FileContext, LookupResult, Verification, TransitionInput, AgentActionInput, CustomerExport };
 
 export interface ComplaintServiceDeps {
   tickets: TicketRepository;
@@ -46,11 +54,16 @@ export interface ComplaintServiceDeps {
   clock: Clock;
   logger: CoreLogger;
   observer?: ChangeObserver;
+  /** Per-customer index (their tickets, rejections, malicious flag): export, erasure, flags. */
+  customers?: CustomerIndex;
   /** Called after every commit (filings and changes): wakes the feed handlers. */
   onCommitted?: () => void;
 }
 
-export type ComplaintServiceOptions = FilingOptions;
+export type ComplaintServiceOptions = FilingOptions & {
+  /** Days after closing (or rejection) when a ticket is anonymised; 0: never. */
+  retentionClosedDays?: number;
+};
 
 export class ComplaintService {
   private readonly filing: FileComplaint;
@@ -58,6 +71,10 @@ export class ComplaintService {
   private readonly lookups: LookupTicket;
   private readonly erasure: EraseCustomer;
   private readonly agentActions: AgentActions;
+  private readonly deadlines: CheckDeadlines;
+  private readonly personal: PersonalData;
+  private readonly flags: MaliciousFlags;
+  private readonly customers: CustomerIndex | undefined;
 
   constructor(deps: ComplaintServiceDeps, options: ComplaintServiceOptions) {
     const wake = () => deps.onCommitted?.();
@@ -73,8 +90,17 @@ export class ComplaintService {
     this.filing = new FileComplaint({ ...deps, onFiled: observeFilings, onCommitted: wake }, options);
     this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
     this.lookups = new LookupTicket(deps);
-    this.erasure = new EraseCustomer({ ...deps, changes: this.changes }, options.contactHashSecret);
+    this.customers = deps.customers;
+    this.personal = new PersonalData({ ...deps, changes: this.changes }, { contactHashSecret: options.contactHashSecret, closedDays: options.retentionClosedDays ?? 0 });
+    this.flags = new MaliciousFlags({ changes: this.changes, customers: deps.customers, logger: deps.logger });
+    this.erasure = new EraseCustomer({ ...deps, changes: this.changes, personal: this.personal, ...(deps.customers ? { forget: (key: string) => deps.customers!.forget(key) } : {}) });
     this.agentActions = new AgentActions({ changes: this.changes, sla: deps.sla });
+    this.deadlines = new CheckDeadlines(this.changes);
+  }
+
+  /** The scheduler's check of one ticket: warnings and overdue escalations that are due are committed (once). */
+  checkDeadlines(number: string, dueAt: Date): ReturnType<CheckDeadlines['check']> {
+    return this.deadlines.check(number, dueAt);
   }
 
   file(raw: unknown, ctx: FileContext): Promise<FileResult> {
@@ -116,9 +142,39 @@ export class ComplaintService {
     return this.changes.addCustomerMessage(number, input, actor);
   }
 
+  /** The customer asked for a person (once per ticket; the agents' side is told). */
+  requestPerson(number: string, actor: Actor): Promise<Ticket> {
+    return this.changes.requestPerson(number, actor);
+  }
+
   /** Erase one customer's personal data (all their tickets), keeping every chain verifiable. */
   eraseCustomer(contact: { phone?: string; email?: string }, actor: Actor): Promise<EraseResult> {
     return this.erasure.erase(contact, actor);
+  }
+
+  /** Everything held about one customer (found by their contact's keyed hash), as one document; audited, never logged. */
+  exportCustomer(contact: { phone?: string; email?: string }, actor: Actor): Promise<CustomerExport> {
+    return this.personal.export(contact, actor);
+  }
+
+  /** The retention check of one closed ticket (the scheduler's item): anonymised once its time has come. */
+  anonymiseIfDue(number: string, now: Date): Promise<{ anonymised: boolean; retryAt: Date | null }> {
+    return this.personal.anonymiseIfDue(number, now);
+  }
+
+  /** A supervisor flags the customer of a ticket as malicious (reason required, audited). */
+  flagMalicious(number: string, reason: string, actor: Actor, expectedVersion?: number): Promise<Ticket> {
+    return this.flags.flag(number, reason, actor, expectedVersion);
+  }
+
+  /** A supervisor removes the malicious flag of the customer of a ticket (reason required, audited). */
+  unflagMalicious(number: string, reason: string, actor: Actor, expectedVersion?: number): Promise<Ticket> {
+    return this.flags.unflag(number, reason, actor, expectedVersion);
+  }
+
+  /** What the desk knows of the customer of a ticket (their malicious flag, rejected complaints). */
+  async customerWatch(ticket: Ticket): Promise<CustomerWatch | null> {
+    return ticket.customer.key && this.customers ? this.customers.watchOf(ticket.customer.key) : null;
   }
 
   sendAgentMessage(number: string, input: { text: string; messageId?: string }, actor: Actor, options?: { asSupervisor?: boolean }): Promise<{ ticket: Ticket; messageId: string }> {

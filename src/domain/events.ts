@@ -27,6 +27,14 @@ export const EVENTS = {
   TICKET_REASSIGNED: 'ticket.reassigned',
   /** The owner reached the customer outside the desk (e.g. by phone): first contact is met. */
   TICKET_CONTACT_RECORDED: 'ticket.contact_recorded',
+  /** The customer asked to talk to a person (the bot hands over). */
+  TICKET_PERSON_REQUESTED: 'ticket.person_requested',
+  /** A supervisor flagged the customer (contact) as malicious, with a reason: their new tickets go to review. */
+  TICKET_FLAGGED: 'ticket.flagged_malicious',
+  /** A supervisor removed the malicious flag of the customer (contact), with a reason. */
+  TICKET_UNFLAGGED: 'ticket.unflagged_malicious',
+  /** The customer's personal values were erased: on their request, or anonymised after the retention period. */
+  TICKET_PERSONAL_ERASED: 'ticket.personal_erased',
 } as const;
 
 export type EventType = (typeof EVENTS)[keyof typeof EVENTS];

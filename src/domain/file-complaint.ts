@@ -15,11 +15,12 @@ import crypto from 'node:crypto';
 import { parseComplaintInput, type ComplaintInput } from './complaint-input';
 import type { Classification } from './classification';
 import { DomainError, DuplicateIdempotencyKeyError, StoreOverloadedError, TicketNotFoundError, ValidationError } from './errors';
-import type { Classifier, Clock, CoreLogger, ChangeFeed, IdempotencyStore, Outcome, SlaPlanner, TicketRepository } from './ports';
+import type { Classifier, Clock, CoreLogger, ChangeFeed, CustomerIndex, CustomerWatch, IdempotencyStore, Outcome, SlaPlanner, TicketRepository } from './ports';
 import { planDeadlines } from './plan-deadlines';
 import { withFigures } from './ticket-figures';
 import { maxSeverity, SEVERITY_RANK, type Category, type Language, type Severity } from './taxonomy';
 import type { Actor, Ticket } from './ticket';
+import { firstSpan } from './tiers';
 import type { Contact } from './mask';
 import { GroupCommitQueue } from '../support/group-commit';
 import { canonicalJson } from '../support/canonical-json';
@@ -32,6 +33,8 @@ export interface FilingDeps {
   sla: SlaPlanner;
   clock: Clock;
   logger: CoreLogger;
+  /** What the desk knows of a returning customer (malicious flag, rejected complaints); optional. */
+  customers?: CustomerIndex | undefined;
   /** Called as soon as a batch is committed (metrics). Must not throw. */
   onFiled?: (tickets: Ticket[]) => void;
   /** Called once a batch is in the change feed (wakes the effects that follow it). */
@@ -47,6 +50,8 @@ export interface FilingOptions {
   contactHashSecret: string;
   /** Filings allowed to wait for the database; more are refused with 503 (default 2,000). */
   maxPending?: number;
+  /** Suggest flagging a contact as malicious once this many of their complaints were rejected (0: never). */
+  maliciousSuggestAfter?: number;
 }
 
 export interface FileContext {
@@ -77,6 +82,8 @@ interface PreparedFiling {
   customerKey: string | null;
   /** The customer's latest ticket in this category when the filing was prepared. */
   last: { number: string; at: Date } | null;
+  /** The customer's malicious flag and rejected complaints when the filing was prepared. */
+  watch: CustomerWatch | null;
   lookupCodeHash: string;
 }
 
@@ -169,8 +176,13 @@ export class FileComplaint {
     const customerKey = customerKeyOf(input.customer, this.options.contactHashSecret);
     // The repeat lookup happens before the filing joins the group commit, so it overlaps with
     // the writes of the batch in flight instead of adding a read phase to every flush.
-    const last = customerKey ? (this.remembering.get(`${customerKey}:${category}`) ?? (await this.deps.tickets.lastTicketOf(customerKey, category))) : null;
-    const ticket = await this.queue.push({ input, ctx, now, text, classification, category, customerKey, last, lookupCodeHash: hashLookupCode(lookupCode) });
+    const [last, watch] = customerKey
+      ? await Promise.all([
+          this.remembering.get(`${customerKey}:${category}`) ?? this.deps.tickets.lastTicketOf(customerKey, category),
+          this.deps.customers ? this.deps.customers.watchOf(customerKey) : null,
+        ])
+      : [null, null];
+    const ticket = await this.queue.push({ input, ctx, now, text, classification, category, customerKey, last, watch, lookupCodeHash: hashLookupCode(lookupCode) });
     return { ticket, lookupCode, replayed: false, needsCategoryConfirmation: this.needsConfirmation(ticket) };
   }
 
@@ -290,14 +302,16 @@ export class FileComplaint {
         categoryDecidedBy: input.category ? 'api' : 'classifier',
         severityDecidedBy: input.severity && SEVERITY_RANK[input.severity] >= SEVERITY_RANK[severity] ? 'api' : 'classifier',
       },
-      flags: { highRisk: classification.highRisk, recurrenceOf, suspectedMalicious: null },
+      flags: { highRisk: classification.highRisk, recurrenceOf, ...this.watchFlags(f.watch) },
       owner: null,
       sla: {
         preset: this.deps.sla.preset,
         startedAt: now,
         pauses: [],
         deadlines: planDeadlines(this.deps.sla, { category: f.category, severity, startAt: now, pauses: [] }, now, []),
-        escalationTier: 0,
+        // A high-risk complaint (threats, abuse, self-harm words) goes to the team lead at once [003].
+        escalationTier: classification.highRisk ? 1 : 0,
+        tiers: firstSpan(classification.highRisk ? 1 : 0, now),
       },
       history: [{ version: 1, from: null, to: 'new', action: 'file', at: now, actor: f.ctx.actor }],
       resolution: null,
@@ -309,6 +323,14 @@ export class FileComplaint {
       createdAt: now,
       updatedAt: now,
     });
+  }
+
+  /** A flagged contact's new ticket carries the flag (it goes to review); many rejections suggest flagging. */
+  private watchFlags(watch: CustomerWatch | null): Pick<Ticket['flags'], 'suspectedMalicious' | 'maliciousSuggested'> {
+    if (watch?.flag) return { suspectedMalicious: { reason: watch.flag.reason, since: watch.flag.ticket } };
+    const after = this.options.maliciousSuggestAfter ?? 0;
+    if (watch && after > 0 && watch.rejected >= after) return { suspectedMalicious: null, maliciousSuggested: { rejected: watch.rejected } };
+    return { suspectedMalicious: null };
   }
 
   /** Run an effect with a few retries; false if it still failed (the repair job finishes it later). */

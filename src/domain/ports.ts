@@ -143,7 +143,8 @@ export interface AuditEntryInput {
   at: Date;
   actor: { kind: string; id: string };
   action: string;
-  entity: { type: 'ticket'; id: string };
+  /** A ticket (by number), or a customer (by the keyed hash of their contact, never the contact). */
+  entity: { type: 'ticket' | 'customer'; id: string };
   before: unknown;
   after: unknown;
 }
@@ -223,11 +224,53 @@ export interface PlannedDeadline {
   kind: DeadlineKind;
   budget: Budget;
   dueAt: Date | null;
+  /** The first warning (red flag). */
   warnAt: Date | null;
+  /** Every warning point known so far, ascending (a paused deadline: those before the pause). */
+  warnings: Date[];
+}
+
+/** The durable scheduler's index of due work (src/store/mongo-due-index.ts). */
+export interface DueSchedule {
+  /** Items to hand over once due (at least once; handlers re-check). */
+  add(items: Array<{ kind: string; ref: string; at: Date; data?: Record<string, unknown> }>): Promise<void>;
+}
+
+/** Tickets the SLA scanner marked overdue, reachable by `_id` (src/store/mongo-overdue-list.ts). */
+export interface OverdueList {
+  /** Note tickets that went overdue (repeats are harmless). */
+  add(numbers: string[]): Promise<void>;
 }
 
 /** Port to the SLA engine. */
 export interface SlaPlanner {
   readonly preset: string;
   plan(input: { category: Category; severity: Severity; startAt: Date; pauses: SlaPause[]; now: Date }): PlannedDeadline[];
+}
+
+/** What the desk knows of one customer (keyed hash of the contact) when they file again. */
+export interface CustomerWatch {
+  /** The contact is flagged as malicious (on ticket `ticket`); null: not flagged. */
+  flag: { reason: string; by: string; at: Date; ticket: string } | null;
+  /** How many of their complaints were rejected. */
+  rejected: number;
+}
+
+/**
+ * One document per customer (`_id` = the keyed hash of their contact): their ticket numbers, the
+ * rejected ones and the malicious flag. A customer's tickets are found by one `_id` lookup, never
+ * by a scan. Written by a feed handler (src/domain/customer-index.ts), so nothing committed is missed.
+ */
+export interface CustomerIndex {
+  watchOf(customerKey: string): Promise<CustomerWatch>;
+  ticketsOf(customerKey: string): Promise<string[]>;
+  addTickets(customerKey: string, numbers: string[]): Promise<void>;
+  /** The filings of one feed batch, all customers at once (new customers in one insert). */
+  addFilings(entries: Array<{ customerKey: string; numbers: string[] }>): Promise<void>;
+  addRejected(customerKey: string, numbers: string[]): Promise<void>;
+  removeTicket(customerKey: string, number: string): Promise<void>;
+  /** Set (or clear) the flag unless a later decision (by `at`) is recorded. */
+  setFlag(customerKey: string, flag: CustomerWatch['flag'], at: Date): Promise<void>;
+  /** Forget the customer (erasure). */
+  forget(customerKey: string): Promise<void>;
 }

@@ -18,16 +18,36 @@ export interface TicketDeadline {
   budget: Budget;
   /** null while the clock is paused (waiting_customer). */
   dueAt: Date | null;
+  /** The first warning point. */
   warnAt: Date | null;
+  /** Every warning point (red flag) known so far, ascending; absent on tickets filed before #10. */
+  warnings?: Date[];
+  /** How many of `warnings` have been given (each exactly once). */
+  warningsGiven?: number;
   /** When the obligation was met (first contact made, facts checked, resolved). */
   metAt: Date | null;
+  /** When the latest warning was given. */
   warnedAt: Date | null;
+  /** When the deadline passed unmet (set once, by the SLA scanner). */
   overdueAt: Date | null;
 }
 
 export interface SlaPause {
   from: Date;
   to: Date | null;
+}
+
+/**
+ * One stretch of time a tier held the ticket (0 owner, 1 team lead, 2 complaint centre), with the
+ * deadlines missed while it held it, so on-time rates blame the right team.
+ */
+export interface TierSpan {
+  tier: number;
+  from: Date;
+  /** null while the tier holds the ticket. */
+  to: Date | null;
+  /** Deadlines that passed unmet while this tier held the ticket. */
+  missed: DeadlineKind[];
 }
 
 export interface TicketSla {
@@ -37,6 +57,8 @@ export interface TicketSla {
   deadlines: TicketDeadline[];
   /** 0 owner, 1 team lead, 2 complaint centre. */
   escalationTier: number;
+  /** Each tier's time with the ticket, oldest first (absent on tickets filed before #10). */
+  tiers?: TierSpan[];
 }
 
 export type Decider = 'classifier' | 'customer' | 'agent' | 'api';
@@ -120,7 +142,17 @@ export interface Ticket {
   flags: {
     highRisk: boolean;
     recurrenceOf: string | null;
-    suspectedMalicious: { reason: string } | null;
+    /**
+     * The customer (contact) is flagged as malicious: set by a supervisor on this ticket (`by`, `at`),
+     * or inherited at filing from the contact's flag set on ticket `since`. Such tickets go to review.
+     */
+    suspectedMalicious: { reason: string; by?: string; at?: Date; since?: string } | null;
+    /** At filing the contact had this many rejected complaints (at least the configured threshold): a supervisor may flag it. */
+    maliciousSuggested?: { rejected: number } | null;
+    /** The malicious flag was removed on this ticket: by whom, when, why (absent: never). */
+    maliciousCleared?: { reason: string; by: string; at: Date } | null;
+    /** When the customer asked to talk to a person (absent: never). */
+    personRequestedAt?: Date | null;
   };
   owner: { id: string; name: string | null } | null;
   sla: TicketSla;

@@ -20,6 +20,8 @@ export interface DueScannerOptions {
   firstLookbackMs?: number;
   /** Most minutes one pass walks (a long outage is caught up over several passes). */
   maxBucketsPerPass?: number;
+  /** Items handed over at once (default 8). */
+  concurrency?: number;
 }
 
 export class DueScanner {
@@ -68,25 +70,37 @@ export class DueScanner {
     return handled;
   }
 
+  /** Hand items over, a few at a time (each handler re-checks its ticket, so their order does not matter). */
   private async handleAll(items: DueSlot[], now: Date): Promise<number> {
     let n = 0;
-    for (const item of items) {
-      const handler = this.handlers[item.kind];
-      if (!handler) {
-        this.logger.warn({ kind: item.kind, item: item.id }, 'due item of an unknown kind: skipped');
-        continue;
-      }
-      try {
-        await handler(item, now);
-        n++;
-      } catch (err) {
-        const attempt = Number(item.data?.attempt ?? 0) + 1;
-        const delay = Math.min(60_000 * 2 ** (attempt - 1), 3600_000);
-        this.logger.warn({ err: { message: (err as Error).message }, kind: item.kind, ref: item.ref, attempt }, 'due item failed; it is retried later');
-        const retry: DueItem = { kind: item.kind, ref: item.ref, at: new Date(now.getTime() + delay), data: { ...(item.data ?? {}), attempt } };
-        await this.index.add([retry]);
-      }
-    }
+    let next = 0;
+    const lanes = Math.max(1, Math.min(this.options.concurrency ?? 8, items.length));
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (next < items.length) {
+          if (await this.handleOne(items[next++]!, now)) n++;
+        }
+      }),
+    );
     return n;
+  }
+
+  private async handleOne(item: DueSlot, now: Date): Promise<boolean> {
+    const handler = this.handlers[item.kind];
+    if (!handler) {
+      this.logger.warn({ kind: item.kind, item: item.id }, 'due item of an unknown kind: skipped');
+      return false;
+    }
+    try {
+      await handler(item, now);
+      return true;
+    } catch (err) {
+      const attempt = Number(item.data?.attempt ?? 0) + 1;
+      const delay = Math.min(60_000 * 2 ** (attempt - 1), 3600_000);
+      this.logger.warn({ err: { message: (err as Error).message }, kind: item.kind, ref: item.ref, attempt }, 'due item failed; it is retried later');
+      const retry: DueItem = { kind: item.kind, ref: item.ref, at: new Date(now.getTime() + delay), data: { ...(item.data ?? {}), attempt } };
+      await this.index.add([retry]);
+      return false;
+    }
   }
 }

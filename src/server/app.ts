@@ -32,6 +32,8 @@ import { errorMiddleware, HttpError, notFoundHandler } from './http-error';
 import { createMetrics, metricsMiddleware, metricsObserver, type Metrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { complaintsRouter, methodNotAllowed } from './routes/complaints';
+import { personalDataRouter } from './routes/personal-data';
+import { DEV_CONTACT_SECRET } from '../config/dev-keys';
 import { loadClassifier } from './classifier-factory';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../jobs/delivery-worker';
 import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-delivery';
@@ -54,7 +56,9 @@ export interface ServerHandle {
   /** The feed handlers (audit, projection, feedback) and the filing repair. */
   effects: { worker: FeedWorker; drain(): Promise<void>; repairFilings(graceMs?: number): Promise<number> };
   /** Run a background job now (tests, operators). */
-  jobs: { repairFilings(): Promise<void>; retention(): Promise<void>; reports(): Promise<void> };
+  jobs: { repairFilings(): Promise<void>; retention(): Promise<void>; scan(): Promise<number>; reports(): Promise<void> };
+  /** The durable scheduler (due index and its scanner). */
+  scheduler: { due: import('../store/mongo-due-index').MongoDueIndex; scanner: import('../jobs/due-scanner').DueScanner };
   /** Reporting counters, their queries and spike alerts. */
   reports: Core['reports'];
   metrics: Metrics;
@@ -79,6 +83,8 @@ export interface StartOptions {
   feedIntervalMs?: number;
   /** Last ticket sequence of a year (tests lower it to reach the cap). */
   maxTicketSeq?: number;
+  /** Interval of the scheduler's scan (ms); 0 disables the timer (tests call `jobs.scan()`). Default SLA_SCAN_INTERVAL_SECONDS. */
+  scanIntervalMs?: number;
   /** Interval of the retention job (ms); 0 disables the timer. Default RETENTION_INTERVAL_MINUTES. */
   retentionIntervalMs?: number;
   /** Where spike alerts are told besides the log (tests; the Slack app adds the escalation channel itself). */
@@ -103,6 +109,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     region: config.SLA_CALENDAR_REGION,
     calendarDir: config.SLA_CALENDAR_DIR,
     businessHours: config.SLA_BUSINESS_HOURS,
+    warningPoints: config.SLA_WARNING_POINTS,
+    // Warnings of working-time deadlines: inside these hours on working days (the business hours when set).
+    notifyHours: config.SLA_NOTIFY_HOURS ?? (config.SLA_BUSINESS_HOURS ? undefined : '09:00-18:00'),
   });
   const uncovered = sla.uncoveredYearsAhead(clock.now());
   if (uncovered.length) {
@@ -139,6 +148,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       feedIntervalMs: options.feedIntervalMs,
       maxTicketSeq: options.maxTicketSeq,
       spike: { factor: config.SPIKE_FACTOR, minCount: config.SPIKE_MIN_COUNT, baselineDays: config.SPIKE_BASELINE_DAYS },
+      maliciousSuggestAfter: config.MALICIOUS_SUGGEST_REJECTIONS,
+      retentionClosedDays: config.RETENTION_CLOSED_TICKET_DAYS,
       onNumbersExhausted: (year) => {
         metrics.numbersExhausted.set({ year: String(year) }, 1);
         logger.error({ year }, 'ALERT: every ticket number of the year is used; filing is refused until an operator acts (see docs/operations.md)');
@@ -168,7 +179,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     repairFilings: repair,
   };
-  const jobs = { repairFilings: async () => {}, retention: async () => {}, reports: async () => {} };
+  const jobs = { repairFilings: async () => {}, retention: async () => {}, scan: async () => 0, reports: async () => {} };
 
   const customerEdges = createCustomerEdges({ config, logger, conn, complaints, taxonomy, clock }, options.customerEdges);
 
@@ -243,6 +254,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     new MongoLease(conn, 'filing-repair'),
   );
+  // The durable scheduler: SLA warnings and escalations (and follow-up work) when due, under a lease.
+  const scanJob = startPeriodic(
+    'scheduler',
+    options.scanIntervalMs ?? config.SLA_SCAN_INTERVAL_SECONDS * 1000,
+    async () => {
+      await database.ready;
+      await core.scanner.scan();
+    },
+    logger,
+  );
   const retention = new MongoRetention(conn);
   const retentionJob = startPeriodic(
     'retention',
@@ -280,12 +301,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   jobs.repairFilings = () => repairJob.runNow();
   jobs.retention = () => retentionJob.runNow();
+  jobs.scan = () => core.scanner.scan(true);
   jobs.reports = () => reportJob.runNow();
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      await Promise.all([repairJob.stop(), retentionJob.stop(), reportJob.stop()]);
+      await Promise.all([repairJob.stop(), retentionJob.stop(), scanJob.stop(), reportJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await customerEdges.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -306,14 +328,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, reports, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, scheduler: { due: core.due, scanner: core.scanner }, reports, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }
 
-const DEV_CONTACT_SECRET = 'complaint-desk-development-contact-key';
 
 export function buildApp(deps: {
   config: Config;
@@ -382,6 +403,8 @@ export function buildApp(deps: {
   );
   // JSON only on the API routes (parsed in the router): Slack routes need the raw body for signatures.
   app.use('/api/complaints', complaintsRouter(complaints, taxonomy, { apiKeys: config.API_KEYS ?? null, filingsPerMinute: config.API_RATE_LIMIT, bodyLimit: config.API_BODY_LIMIT }));
+  // One customer's data on request (admin keys only; never open).
+  app.use('/api/personal-data', personalDataRouter(complaints, { apiKeys: config.API_KEYS ?? null, bodyLimit: config.API_BODY_LIMIT }));
   // POST /slack/events (events, interactivity, the command): signature-checked over the raw body.
   deps.slack?.mount(app);
   if (deps.reports) {

@@ -19,6 +19,13 @@ import { MongoIdempotencyStore } from '../store/mongo-idempotency';
 import { MongoLookupGuard } from '../store/mongo-lookup-guard';
 import { MongoMessageStore } from '../store/mongo-messages';
 import { MongoTicketRepository } from '../store/mongo-ticket-repository';
+import { MongoDueIndex } from '../store/mongo-due-index';
+import { MongoOverdueList } from '../store/mongo-overdue-list';
+import { MongoCustomerIndex } from '../store/mongo-customer-index';
+import { customerIndexHandler } from '../domain/customer-index';
+import { RETENTION_DUE_KIND, retentionScheduleHandler } from '../domain/personal-data';
+import { DueScanner, type DueHandler } from '../jobs/due-scanner';
+import { SLA_DUE_KIND, slaScheduleHandler } from '../domain/check-deadlines';
 import { MongoReportStore } from '../store/mongo-report-store';
 import { REPORT_CURSOR, ReportCounters } from '../reports/report-counters';
 import { ReportService } from '../reports/report-service';
@@ -41,6 +48,10 @@ export interface CoreSettings {
   feedIntervalMs?: number;
   maxTicketSeq?: number | undefined;
   onNumbersExhausted?: (year: number) => void;
+  /** Suggest flagging a contact as malicious once this many of their complaints were rejected (0: never). */
+  maliciousSuggestAfter?: number;
+  /** Days after closing when a ticket is anonymised (0: never). */
+  retentionClosedDays?: number;
   /** Spike alerts (seed 001): factor over the baseline, minimum count, baseline days (defaults as in the config schema). */
   spike?: Omit<SpikeSettings, 'timeZone'>;
 }
@@ -50,6 +61,12 @@ export interface Core {
   repository: MongoTicketRepository;
   cursors: MongoCursorStore;
   worker: FeedWorker;
+  /** The durable scheduler: what is due when, by `_id` (per-minute buckets). */
+  due: MongoDueIndex;
+  /** Walks the due index and hands due items to their handlers (SLA checks; more kinds can be added with `handle`). */
+  scanner: DueScanner;
+  /** Add the handler of a kind of due item (before the scanner first runs). */
+  handleDue(kind: string, handler: DueHandler): void;
   /** Reporting: the counters (a feed handler with its own cursor and worker), their queries, spike alerts. */
   reports: { counters: ReportCounters; worker: FeedWorker; service: ReportService; spikes: SpikeWatch; store: MongoReportStore; lease: MongoLease };
   /** Announce filings a crashed writer left out of the feed (this year's and last year's numbers). */
@@ -74,7 +91,12 @@ export function composeCore(
   const cursors = new MongoCursorStore(conn);
   const feed = repository.feed;
   const audit = new MongoAuditLog(conn, settings.auditSecret, { maxPending: settings.writeQueueLimit, overloaded });
-  const worker = new FeedWorker(feed, cursors, [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn))], parts.logger, {
+  const due = new MongoDueIndex(conn, 'due');
+  const customers = new MongoCustomerIndex(conn);
+  const closedDays = settings.retentionClosedDays ?? 0;
+  const handlers = [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn)), slaScheduleHandler(due, new MongoOverdueList(conn), feed), customerIndexHandler(customers)];
+  if (closedDays > 0) handlers.push(retentionScheduleHandler(due, closedDays));
+  const worker = new FeedWorker(feed, cursors, handlers, parts.logger, {
     intervalMs: settings.feedIntervalMs ?? 2000,
     lease: new MongoLease(conn, 'feed-worker'),
   });
@@ -94,6 +116,7 @@ export function composeCore(
       lookupGuard: new MongoLookupGuard(conn, { clientMaxFailures: settings.lookupMaxFailures, ticketFreeFailures: settings.lookupLast4FreeFailures }),
       messages: new MongoMessageStore(conn),
       audit,
+      customers,
       ...coreParts,
       onCommitted: () => {
         worker.kick();
@@ -107,11 +130,33 @@ export function composeCore(
       recurrenceWindowDays: settings.recurrenceWindowDays,
       contactHashSecret: settings.contactHashSecret,
       maxPending: settings.writeQueueLimit,
+      maliciousSuggestAfter: settings.maliciousSuggestAfter ?? 0,
+      retentionClosedDays: closedDays,
     },
   );
   const repair = (graceMs?: number) => {
     const year = localYear(parts.clock.now(), settings.timeZone);
     return repairFilings({ feed, tickets: repository, cursors, clock: parts.clock }, [year - 1, year], graceMs);
   };
-  return { complaints, repository, cursors, worker, reports, repairFilings: repair, onCommit: (listener) => void commitListeners.push(listener) };
+  const dueHandlers: Record<string, DueHandler> = {
+    [SLA_DUE_KIND]: async (item) => void (await complaints.checkDeadlines(item.ref, item.at)),
+    // Retention: a closed ticket's anonymisation day has come (looked at again later when it is not due yet).
+    [RETENTION_DUE_KIND]: async (item, now) => {
+      const r = await complaints.anonymiseIfDue(item.ref, now);
+      if (r.retryAt) await due.add([{ kind: RETENTION_DUE_KIND, ref: item.ref, at: r.retryAt }]);
+    },
+  };
+  const scanner = new DueScanner(due, dueHandlers, parts.clock, parts.logger, { lease: new MongoLease(conn, 'due-scanner') });
+  return {
+    complaints,
+    repository,
+    cursors,
+    worker,
+    reports,
+    due,
+    scanner,
+    handleDue: (kind, handler) => void (dueHandlers[kind] = handler),
+    repairFilings: repair,
+    onCommit: (listener) => void commitListeners.push(listener),
+  };
 }

@@ -1,6 +1,6 @@
 /** OpenAPI 3.1 description of the REST API; the request schema comes from the zod schema itself. */
 import { z } from 'zod';
-import { complaintInputSchema } from '../domain/complaint-input';
+import { complaintInputSchema, customerContactSchema } from '../domain/complaint-input';
 import { CATEGORIES, CHANNELS, LANGUAGES, REMEDIES, SEVERITIES } from '../domain/taxonomy';
 import { TICKET_STATUSES } from '../domain/state-machine';
 
@@ -11,16 +11,88 @@ function requestSchema(): Record<string, unknown> {
   props.occurredAt = { type: 'string', format: 'date-time', description: 'When it happened (RFC 3339 date-time; a plain date such as 2026-11-20 is accepted too)' };
   // The zod refinements have no JSON Schema form of their own: state them here, so that what the
   // document calls valid is exactly what the service accepts.
-  const customer = props.customer as { properties: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  contactRules(props.customer as ContactSchema);
+  requireNonBlank(schema);
+  return schema;
+}
+
+type ContactSchema = { properties: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+
+/** The contact rules of the zod schema that JSON Schema cannot derive (filing and the personal-data API share them). */
+function contactRules(customer: ContactSchema): void {
   customer.anyOf = [{ required: ['phone'] }, { required: ['email'] }];
   customer.description = 'Needs a phone or an e-mail address (or both).';
   customer.properties.phone!.pattern = PHONE_JSON_PATTERN;
   // The e-mail rule is zod's pattern, which JSON Schema's looser `format: email` would contradict.
   delete customer.properties.email!.format;
   customer.properties.phone!.description = '7–20 digits, optionally with a leading + and spaces, dashes or brackets between them';
-  requireNonBlank(schema);
+}
+
+function customerContact(): Record<string, unknown> {
+  const schema = z.toJSONSchema(customerContactSchema, { io: 'input', unrepresentable: 'any' }) as ContactSchema;
+  delete schema.$schema;
+  contactRules(schema);
+  schema.description = 'The phone or e-mail address the customer complained with (as they gave it; matched after normalising).';
   return schema;
 }
+
+const personalDate = { type: ['string', 'null'], format: 'date-time' };
+const evidenceItem = { type: 'object', required: ['name', 'contentType', 'size', 'sha256'], properties: { name: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'number' }, sha256: { type: 'string' } } };
+
+/** What the export holds of each ticket (src/domain/personal-data.ts). */
+const exportedTicket = {
+  type: 'object',
+  required: ['number', 'status', 'channel', 'category', 'severity', 'createdAt', 'erased', 'customer', 'description', 'evidence', 'history', 'resolution', 'rejection', 'satisfaction', 'flags', 'messages'],
+  properties: {
+    number: { type: 'string', pattern: '^[0-9]{10}$' },
+    status: { type: 'string', enum: TICKET_STATUSES },
+    channel: { type: 'string' },
+    language: { type: 'string' },
+    category: { type: 'string', enum: CATEGORIES },
+    severity: { type: 'string', enum: SEVERITIES },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    erased: { type: 'boolean', description: 'Erased or anonymised already: no personal values are left' },
+    customer: { type: 'object', properties: { name: { type: ['string', 'null'] }, phone: { type: ['string', 'null'] }, email: { type: ['string', 'null'] } } },
+    description: { type: ['string', 'null'] },
+    occurredAt: personalDate,
+    occurredText: { type: ['string', 'null'] },
+    location: { type: ['string', 'null'] },
+    orderId: { type: ['string', 'null'] },
+    product: { type: ['string', 'null'] },
+    merchant: { type: ['string', 'null'] },
+    amount: { type: ['object', 'null'] },
+    desiredRemedy: { type: ['string', 'null'] },
+    evidence: { type: 'array', items: evidenceItem },
+    history: { type: 'array', items: { type: 'object', required: ['status', 'action', 'at', 'by'], properties: { status: { type: 'string' }, action: { type: 'string' }, at: { type: 'string', format: 'date-time' }, by: { type: 'string' } } } },
+    resolution: { type: ['object', 'null'] },
+    rejection: { type: ['object', 'null'] },
+    satisfaction: { type: ['object', 'null'], properties: { rating: { type: 'integer', minimum: 1, maximum: 5 }, at: { type: 'string', format: 'date-time' } } },
+    flags: { type: 'object', properties: { repeatOf: { type: ['string', 'null'] }, flaggedMalicious: { type: ['object', 'null'] } } },
+    messages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['at', 'direction', 'text', 'evidence'],
+        properties: { at: { type: 'string', format: 'date-time' }, direction: { type: 'string', enum: ['from_customer', 'to_customer'] }, text: { type: ['string', 'null'] }, evidence: { type: 'array', items: evidenceItem } },
+      },
+    },
+  },
+};
+
+const personalDataErrors = (): Record<string, unknown> =>
+  errors(
+    {
+      '400': 'Invalid JSON, unknown or $-prefixed fields, or no valid phone or e-mail address (each problem named)',
+      '401': 'No valid admin API key',
+      '403': 'No admin API key is configured (the personal-data API is never open)',
+      '413': 'Body larger than the configured limit',
+      '415': 'Body is not JSON (or not UTF-8)',
+      '429': 'Too many requests from this address; retry after Retry-After seconds',
+      '503': 'Database unavailable or busy; retry after Retry-After seconds',
+    },
+    ['429', '503'],
+  );
 
 /** The phone rule of complaint-input.ts as one regular expression: 7–20 digits, separators between them. */
 const PHONE_JSON_PATTERN = '^\\+?[0-9](?:[ ()-]*[0-9]){6,19}$';
@@ -103,7 +175,8 @@ export function openApiDocument(): Record<string, unknown> {
       version: '0.2.0',
       description:
         'File complaints from hotlines, e-mail gateways and phone agents, and look them up. Filing needs an API key ' +
-        '(`Authorization: Bearer <key>`; one per integrating system) wherever the service has keys configured (always in production).',
+        '(`Authorization: Bearer <key>`; one per integrating system) wherever the service has keys configured (always in production). ' +
+        'One customer’s personal data is exported or erased on request through the personal-data API, with an admin key only.',
     },
     paths: {
       '/api/complaints': {
@@ -167,6 +240,32 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/personal-data/export': {
+        post: {
+          operationId: 'exportCustomerData',
+          summary: 'Everything held about one customer (their tickets’ personal values, messages, ratings) as one JSON document',
+          description: 'For a data request (access or portability). Audited: who asked, when, which tickets (the customer by the keyed hash of the contact). Never logged or cached.',
+          security: [{ adminKey: [] }],
+          requestBody: { required: true, content: json('CustomerContact') },
+          responses: {
+            '200': { description: 'The export (no tickets: the contact is unknown)', headers: { 'Cache-Control': { schema: { type: 'string', enum: ['no-store'] } } }, content: json('CustomerExport') },
+            ...personalDataErrors(),
+          },
+        },
+      },
+      '/api/personal-data/erase': {
+        post: {
+          operationId: 'eraseCustomerData',
+          summary: 'Erase one customer’s personal data (all their tickets and messages); the audit chain stays verifiable',
+          description: 'Each ticket records its erasure as an audited change, then loses its personal values, message texts and link to the contact.',
+          security: [{ adminKey: [] }],
+          requestBody: { required: true, content: json('CustomerContact') },
+          responses: {
+            '200': { description: 'Erased (no tickets: the contact is unknown)', content: json('Erased') },
+            ...personalDataErrors(),
+          },
+        },
+      },
       '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', responses: { '200': { description: 'The process is up', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } } } } } } },
       '/readyz': {
         get: {
@@ -181,9 +280,29 @@ export function openApiDocument(): Record<string, unknown> {
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key made with `npm run api-key -- --name <system>`' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key made with `npm run api-key -- --name <system>`' },
+        adminKey: { type: 'http', scheme: 'bearer', description: 'An admin API key made with `npm run api-key -- --name <who> --admin` (the personal-data API only)' },
+      },
       schemas: {
         ComplaintInput: requestSchema(),
+        CustomerContact: customerContact(),
+        CustomerExport: {
+          type: 'object',
+          required: ['format', 'exportedAt', 'customerKey', 'flag', 'tickets'],
+          properties: {
+            format: { type: 'string', const: 'complaint-desk.customer-export/1' },
+            exportedAt: { type: 'string', format: 'date-time' },
+            customerKey: { type: 'string', description: 'The keyed hash the desk knows the customer by' },
+            flag: { type: ['object', 'null'], description: 'The contact is flagged as malicious (with the supervisor’s reason)', properties: { reason: { type: 'string' }, at: { type: 'string', format: 'date-time' } } },
+            tickets: { type: 'array', items: exportedTicket },
+          },
+        },
+        Erased: {
+          type: 'object',
+          required: ['erased', 'tickets'],
+          properties: { erased: { type: 'integer', minimum: 0 }, tickets: { type: 'array', items: { type: 'string', pattern: '^[0-9]{10}$' } } },
+        },
         Error: error,
         Readiness: { type: 'object', required: ['status', 'database'], properties: { status: { type: 'string', enum: ['ready', 'unavailable'] }, database: { type: 'string', enum: ['up', 'down'] } } },
         Filed: {

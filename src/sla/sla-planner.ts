@@ -6,6 +6,7 @@ import { loadCalendar, type WorkingCalendar } from './calendar';
 import { DEADLINE_KINDS, type SlaPolicy } from './policy';
 import { computeDeadlines } from './deadlines';
 import { loadPolicy } from './presets';
+import { DEFAULT_WARNING_POINTS, parseNotifyHours, parseWarningPoints, warningTimes, type NotifyWindow, type WarningPoint } from './warning-points';
 
 export interface SlaSettings {
   preset: string;
@@ -15,6 +16,10 @@ export interface SlaSettings {
   calendarDir?: string | undefined;
   /** `HH:MM-HH:MM` or undefined for whole working days. */
   businessHours?: string | undefined;
+  /** Red-flag points, e.g. `80%,1h` (default). */
+  warningPoints?: string | undefined;
+  /** Local hours in which working-time warnings may be given, e.g. `09:00-18:00`. */
+  notifyHours?: string | undefined;
 }
 
 export class PolicySlaPlanner implements SlaPlanner {
@@ -22,6 +27,8 @@ export class PolicySlaPlanner implements SlaPlanner {
     readonly preset: string,
     readonly policy: SlaPolicy,
     readonly calendar: WorkingCalendar,
+    readonly warningPoints: readonly WarningPoint[] = DEFAULT_WARNING_POINTS,
+    readonly notifyHours: NotifyWindow | null = null,
   ) {}
 
   static fromSettings(s: SlaSettings): PolicySlaPlanner {
@@ -32,7 +39,13 @@ export class PolicySlaPlanner implements SlaPlanner {
       businessHours: start && end ? { start, end } : null,
       extraDir: s.calendarDir,
     });
-    return new PolicySlaPlanner(s.preset, loadPolicy({ preset: s.preset, overrideFile: s.policyFile }), calendar);
+    return new PolicySlaPlanner(
+      s.preset,
+      loadPolicy({ preset: s.preset, overrideFile: s.policyFile }),
+      calendar,
+      s.warningPoints ? parseWarningPoints(s.warningPoints) : DEFAULT_WARNING_POINTS,
+      s.notifyHours ? parseNotifyHours(s.notifyHours) : null,
+    );
   }
 
   plan(input: { category: Category; severity: Severity; startAt: Date; pauses: SlaPause[]; now: Date }): PlannedDeadline[] {
@@ -46,7 +59,8 @@ export class PolicySlaPlanner implements SlaPlanner {
     });
     return DEADLINE_KINDS.map((kind) => {
       const d = deadlines[kind];
-      return { kind, budget: d.budget, dueAt: d.dueAt, warnAt: d.warnAt };
+      const warnings = warningTimes(d, this.warningPoints, this.calendar, this.notifyHours);
+      return { kind, budget: d.budget, dueAt: d.dueAt, warnAt: warnings[0] ?? null, warnings };
     });
   }
 

@@ -149,13 +149,15 @@ export class MongoDueIndex {
   }
 
   /** Remember that every bucket up to `bucket` is handled (never moves back). */
-  async markScanned(bucket: number): Promise<void> {
+  async markScanned(bucket: number, again = false): Promise<void> {
     try {
       const current = await this.cursors.findOne({ _id: `due:${this.scanner}` }).lean<{ value: number }>();
       if ((current?.value ?? 0) >= bucket) return;
       await this.cursors.replaceOne({ _id: `due:${this.scanner}` }, { _id: `due:${this.scanner}`, value: bucket, at: new Date() }, { upsert: true });
       this.scannedCache = { value: bucket, until: Date.now() + 1000 };
     } catch (err) {
+      // Two scanners creating the cursor at once (an upsert is not atomic on FerretDB): it exists now, so mark again.
+      if (isDuplicateKey(err) && !again) return this.markScanned(bucket, true);
       translateStoreError(err);
     }
   }

@@ -4,8 +4,9 @@
  * (measured ~11 µs a document: about 0.1 s at 10,000 tickets, 1 s at 100,000). On MongoDB the
  * indexes declared on tickets serve `openOwnedBy` (owner.id, status) and `stats` (createdAt).
  * The Slack edge runs these after acknowledging, so a slow answer is late, never lost.
- * Replacement that stays fast at millions of tickets: SLA due buckets (#10) for `overdue`
- * (`stats` is answered by the reporting counters, src/reports).
+ * `overdue` reads the overdue list the SLA scanner keeps (`sla_overdue`, by `_id`) and checks
+ * each listed ticket by number, so it costs what is overdue, not what is stored; `stats` is
+ * answered by the reporting counters (src/reports).
  */
 import type { Connection } from 'mongoose';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/state-machine';
@@ -14,6 +15,7 @@ import { nextDue } from '../domain/ticket-queries';
 import type { DeadlineKind } from '../domain/ticket';
 import { ticketModel, type TicketModel } from './models/ticket-model';
 import { translateStoreError } from './mongo-errors';
+import { MongoOverdueList } from './mongo-overdue-list';
 
 const SUMMARY_FIELDS = { _id: 1, status: 1, category: 1, severity: 1, 'flags.highRisk': 1, channel: 1, owner: 1, 'sla.escalationTier': 1, 'sla.deadlines': 1, createdAt: 1, updatedAt: 1, product: 1 };
 
@@ -33,9 +35,11 @@ interface SummaryDoc {
 
 export class MongoTicketQueries implements TicketQueries {
   private readonly tickets: TicketModel;
+  private readonly overdueList: MongoOverdueList;
 
   constructor(conn: Connection) {
     this.tickets = ticketModel(conn);
+    this.overdueList = new MongoOverdueList(conn);
   }
 
   async openOwnedBy(ownerId: string, limit: number): Promise<TicketSummary[]> {
@@ -44,14 +48,26 @@ export class MongoTicketQueries implements TicketQueries {
   }
 
   async overdue(now: Date, limit: number): Promise<TicketSummary[]> {
-    // The deadline test is done here: FerretDB 1.x scans either way, and null/missing `metAt`
-    // must mean the same on both servers.
-    const docs = await this.find({ status: { $in: [...OPEN_STATUSES] } });
-    return docs
-      .map(toSummary)
-      .filter((t) => (nextDue(t)?.getTime() ?? Infinity) < now.getTime())
-      .sort(byUrgency)
-      .slice(0, limit);
+    // The SLA scanner lists every ticket it marks overdue; each is checked by number here (still
+    // open, a deadline still unmet and past), and the others leave the list.
+    const found = new Map<string, TicketSummary>();
+    await this.overdueList.list(async (numbers) => {
+      for (const n of numbers) {
+        const doc = await this.findOne(n);
+        const t = doc ? toSummary(doc) : null;
+        if (t && OPEN_STATUSES.includes(t.status) && (nextDue(t)?.getTime() ?? Infinity) < now.getTime()) found.set(n, t);
+      }
+      return new Set(found.keys());
+    });
+    return [...found.values()].sort(byUrgency).slice(0, limit);
+  }
+
+  private async findOne(number: string): Promise<SummaryDoc | null> {
+    try {
+      return await this.tickets.findOne({ _id: number }, SUMMARY_FIELDS).lean<SummaryDoc>();
+    } catch (err) {
+      return translateStoreError(err);
+    }
   }
 
   async search(words: string[], limit: number): Promise<TicketSummary[]> {

@@ -218,8 +218,12 @@ export class FakeSlack {
         return json(200, { ok: true, channel: args.channel, ts: args.ts, text: args.text });
       case 'chat.postEphemeral':
         return json(200, { ok: true, message_ts: this.nextTs() });
+      case 'chat.delete':
+        return json(200, { ok: true, channel: args.channel, ts: args.ts });
       case 'conversations.history':
         return json(200, { ok: true, messages: [...(this.posts.get(String(args.channel)) ?? [])].reverse().map((p) => ({ type: 'message', ts: p.ts, text: p.text, bot_id: this.botId, ...(p.metadata ? { metadata: p.metadata } : {}) })), has_more: false });
+      case 'chat.getPermalink':
+        return json(200, { ok: true, channel: args.channel, permalink: `https://fake.slack.test/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` });
       case 'reactions.add':
         return json(200, { ok: true });
       case 'views.open':

@@ -27,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     DB_TIMEOUT_MS: '3000',
     ...env,
   });
-  const handle = await startServer(config, { logger: options.logger ?? pino({ level: 'silent' }), sweepIntervalMs: 0, retentionIntervalMs: 0, reportUpkeepIntervalMs: 0, ...options });
+  const handle = await startServer(config, { logger: options.logger ?? pino({ level: 'silent' }), sweepIntervalMs: 0, retentionIntervalMs: 0, scanIntervalMs: 0, reportUpkeepIntervalMs: 0, ...options });
   await handle.database.ready;
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(handle.url + path, {

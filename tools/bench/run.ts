@@ -14,6 +14,7 @@ import { redactUri } from '../../src/logging/logger';
 import { benchFiling } from './filing-bench';
 import { benchReports, reportBenchMarkdown } from './report-bench';
 import { benchSlackMarkdown } from './slack-bench';
+import { benchSlaMarkdown } from './sla-bench';
 import { benchConversations, idleRssMb, type ConversationBenchResult } from './conversation-bench';
 import { benchWeChat, wechatMarkdown } from './wechat-bench';
 
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
       console.log(`conversation benchmark: ${conversations} concurrent Direct Line conversations against ${dbLabel}`);
       const idle = await idleRssMb(uri);
       sections.push({ title: 'Conversation turns (Direct Line, dialog state in the database vs in memory)', markdown: conversationMarkdown(await benchConversations(uri, { conversations }), idle) });
+    }
+    if (!only || only === 'sla') {
+      console.log(`SLA scan benchmark: one pass finding 100 due tickets at 10k and 200k tickets against ${dbLabel}`);
+      sections.push({ title: 'SLA scan (durable scheduler)', markdown: await benchSlaMarkdown(uri, process.env.BENCH_SLA_SIZES ? { sizes: process.env.BENCH_SLA_SIZES.split(',').map(Number) } : {}) });
     }
     if (!only || only === 'wechat') {
       const customers = Number(process.env.BENCH_WECHAT_CUSTOMERS ?? 100);
@@ -113,8 +118,10 @@ async function main(): Promise<void> {
   }
 
   if (only) {
-    // A partial run prints its sections and leaves docs/BENCHMARKS.md (the full run's record) alone.
+    // A partial run prints its sections and leaves docs/BENCHMARKS.md (the full run's record) alone,
+    // unless BENCH_UPDATE=1: then its sections replace theirs in the file, each stating its own run.
     for (const sct of sections) console.log(`\n## ${sct.title}\n\n${sct.markdown}\n`);
+    if (process.env.BENCH_UPDATE === '1') updateSections(sections, machine(dbLabel));
     return;
   }
   const out = [
@@ -133,6 +140,24 @@ async function main(): Promise<void> {
 }
 
 class SkipRest extends Error {}
+
+/** Replace (or add) sections of docs/BENCHMARKS.md with this partial run's, noting the run's machine and date in each. */
+function updateSections(sections: Section[], run: string): void {
+  const file = path.join(__dirname, '../../docs/BENCHMARKS.md');
+  let text = fs.readFileSync(file, 'utf8');
+  for (const sct of sections) {
+    const body = `## ${sct.title}\n\nMeasured in a run of this section alone (\`BENCH_ONLY\`):\n\n${run}\n\n${sct.markdown}\n`;
+    const start = text.indexOf(`## ${sct.title}\n`);
+    if (start < 0) {
+      text = `${text.trimEnd()}\n\n${body}`;
+      continue;
+    }
+    const next = text.indexOf('\n## ', start + 3);
+    text = text.slice(0, start) + body + (next < 0 ? '' : text.slice(next + 1));
+  }
+  fs.writeFileSync(file, text);
+  console.log(`updated ${path.relative(process.cwd(), file)}`);
+}
 
 function conversationMarkdown(rows: ConversationBenchResult[], idleRss: number): string {
   const memory = rows.find((r) => r.variant === 'memory')!;

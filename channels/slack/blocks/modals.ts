@@ -7,7 +7,7 @@ import type { types } from '@slack/bolt';
 import { CATEGORIES, REMEDIES, SEVERITIES } from '../../../src/domain/taxonomy';
 import type { Ticket } from '../../../src/domain/ticket';
 import { REJECT_REASONS } from '../i18n';
-import { ESCALATE_VIEW_ID, RECLASSIFY_VIEW_ID, REJECT_VIEW_ID, RELEASE_VIEW_ID, REPLY_PREVIEW_VIEW_ID, REPLY_VIEW_ID, REQUEST_INFO_VIEW_ID, RESOLVE_VIEW_ID } from '../ids';
+import { ESCALATE_VIEW_ID, FLAG_VIEW_ID, RECLASSIFY_VIEW_ID, UNFLAG_VIEW_ID, REJECT_VIEW_ID, RELEASE_VIEW_ID, REPLY_PREVIEW_VIEW_ID, REPLY_VIEW_ID, REQUEST_INFO_VIEW_ID, RESOLVE_VIEW_ID } from '../ids';
 import type { SlackText } from '../slack-text';
 import { chunks, escapeMrkdwn, quoteCustomerText, truncate } from './mrkdwn';
 
@@ -179,4 +179,14 @@ export function fullTextModal(t: Ticket, text: SlackText): View {
     close: plain(text.m.modal.cancel),
     blocks: [heading(t, text), ...pieces.map((p) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: p } }))],
   };
+}
+
+/** Flag (or unflag) a ticket's customer as malicious: a reason is required (the submission refuses an empty one). */
+export function flagModal(t: Ticket, text: SlackText, meta: ModalMeta, unflag = false): View {
+  const w = text.m.watch.modal;
+  return modal(unflag ? UNFLAG_VIEW_ID : FLAG_VIEW_ID, unflag ? w.unflagTitle : w.flagTitle, text, meta, [
+    heading(t, text),
+    { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(unflag ? w.unflagIntro(t.number) : w.flagIntro(t.number)) } },
+    textInput('reason', w.reasonLabel, { multiline: true, max: 500, hint: w.reasonHint }),
+  ]);
 }

@@ -14,6 +14,7 @@ import { statsBlocks, ticketList } from '../blocks/lists';
 import { escapeMrkdwn, mention, slackDate } from '../blocks/mrkdwn';
 import { createTicketCard } from '../blocks/ticket-card';
 import { explain, type SlackHandlerDeps } from './common';
+import { applyFlag, openFlagModal } from './malicious-flag';
 
 const DIMENSIONS: readonly Breakdown[] = BREAKDOWNS;
 
@@ -44,11 +45,11 @@ export function parseStatsArgs(args: string[], now: Date, timeZone: string): { r
 export function registerComplaintsCommand(app: App, deps: SlackHandlerDeps): void {
   app.command('/complaints', async ({ ack, command, respond, client }) => {
     await ack();
-    deps.background.run('/complaints', () => answer(command.text ?? '', command.user_id, respond, deps, { client, channel: command.channel_id }));
+    deps.background.run('/complaints', () => answer(command.text ?? '', command.user_id, respond, deps, { client, channel: command.channel_id, triggerId: command.trigger_id, userName: command.user_name }));
   });
 }
 
-async function answer(input: string, userId: string, respond: RespondFn, deps: SlackHandlerDeps, where: { client: webApi.WebClient; channel: string }): Promise<void> {
+async function answer(input: string, userId: string, respond: RespondFn, deps: SlackHandlerDeps, where: { client: webApi.WebClient; channel: string; triggerId?: string; userName?: string }): Promise<void> {
   const c = deps.text.m.command;
   const say = (text: string, blocks?: unknown[]) => respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks as never } : {}) });
   const words = input.trim().split(/\s+/).filter(Boolean);
@@ -58,8 +59,26 @@ async function answer(input: string, userId: string, respond: RespondFn, deps: S
   const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
   try {
     switch (sub) {
-      case 'help':
-        return void (await say(c.help, [section(c.help)]));
+      case 'help': {
+        const help = `${c.help}\n${deps.text.m.watch.command.help}`;
+        return void (await say(help, [section(help)]));
+      }
+      case 'flag':
+      case 'unflag': {
+        // Supervisors: with a reason at once, without one through the modal (which requires it).
+        const number = args[0] ?? '';
+        const unflag = sub === 'unflag';
+        const w = deps.text.m.watch;
+        if (!parseTicketNumber(number)) return void (await say(w.command.usage(sub), [section(w.command.usage(sub))]));
+        if (!(await deps.supervisors.has(userId))) return void (await say(w.reply.supervisorsOnly, [section(w.reply.supervisorsOnly)]));
+        const reason = args.slice(1).join(' ').trim();
+        if (!reason) {
+          if (where.triggerId) await openFlagModal(where.client, { triggerId: where.triggerId, user: userId, channel: where.channel, number, unflag }, deps);
+          return;
+        }
+        const done = await applyFlag({ user: { id: userId, ...(where.userName ? { username: where.userName } : {}) }, number, reason, unflag }, deps);
+        return void (await say(done, [section(escapeMrkdwn(done))]));
+      }
       case 'status': {
         const number = args[0] ?? '';
         if (!parseTicketNumber(number)) return void (await say(c.statusUsage, [section(c.statusUsage)]));

@@ -17,6 +17,8 @@ const deadlineSchema = new Schema(
     budget: { unit: String, amount: Number },
     dueAt: Date,
     warnAt: Date,
+    warnings: { type: [Date], default: undefined },
+    warningsGiven: Number,
     metAt: Date,
     warnedAt: Date,
     overdueAt: Date,
@@ -50,6 +52,9 @@ export const ticketSchema = new Schema(
       highRisk: { type: Boolean, default: false },
       recurrenceOf: String,
       suspectedMalicious: { type: Mixed, default: null },
+      personRequestedAt: { type: Date, default: undefined },
+      maliciousSuggested: { type: Mixed, default: undefined },
+      maliciousCleared: { type: Mixed, default: undefined },
     },
     owner: { type: new Schema({ id: String, name: String }, { _id: false }), default: null },
     sla: {
@@ -58,6 +63,7 @@ export const ticketSchema = new Schema(
       pauses: [new Schema({ from: Date, to: Date }, { _id: false })],
       deadlines: [deadlineSchema],
       escalationTier: { type: Number, default: 0 },
+      tiers: { type: [new Schema({ tier: Number, from: Date, to: Date, missed: [String] }, { _id: false })], default: undefined },
     },
     history: [
       new Schema(

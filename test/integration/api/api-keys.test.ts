@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/load-config';
-import { hashApiKey, newApiKey } from '../../../src/config/api-keys';
+import { hashApiKey, identify, newApiKey, parseApiKeys } from '../../../src/config/api-keys';
 import { complaintBody, startTestServer, type TestServer } from '../../support/server';
 
 const hotline = newApiKey('hotline');
@@ -114,5 +114,17 @@ describe('production settings', () => {
     const entry = /\n {2}(hotline:[0-9a-f]{64})\s*$/.exec(out)?.[1];
     expect(key).toBeDefined();
     expect(entry).toBe(`hotline:${hashApiKey(key!)}`);
+  });
+
+  it('when a key has the admin scope, then `npm run api-key -- --admin` makes it, it reaches only the personal-data API, and a wrong scope is refused at start', () => {
+    const root = path.resolve(__dirname, '../../..');
+    const out = execFileSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/api-key.ts', '--name', 'dpo', '--admin'], { cwd: root, encoding: 'utf8' });
+    const key = /\n {2}(cdk_\S+)\n/.exec(out)?.[1];
+    expect(/\n {2}(dpo:[0-9a-f]{64}:admin)\s*$/.exec(out)?.[1]).toBe(`dpo:${hashApiKey(key!)}:admin`);
+    const keys = parseApiKeys(`${hotline.entry},dpo:${hashApiKey(key!)}:admin`);
+    expect(identify(keys, key!, 'admin')).toBe('dpo');
+    expect(identify(keys, key!)).toBeNull();
+    expect(identify(keys, hotline.key, 'admin')).toBeNull();
+    expect(problems({ API_KEYS: `dpo:${'a'.repeat(64)}:root` })[0]).toMatch(/^API_KEYS: the scope of "dpo" must be admin/);
   });
 });

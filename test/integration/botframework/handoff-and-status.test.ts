@@ -113,12 +113,17 @@ describe('handoff', () => {
     const c = `person-${crypto.randomUUID()}`;
     const { number } = await fileOne(c);
     expect(await say(c, '转人工')).toContain(`工作人员将接手工单 ${number}`);
-    expect((await server.complaints.get(number)).messages.filter((m) => m.direction === 'from_customer')).toHaveLength(1);
+    // The core records the request (its own event, which the agents' side shows), not a message.
+    const requested = await server.complaints.get(number);
+    expect(requested.flags.personRequestedAt).toBeInstanceOf(Date);
+    expect(requested.messages.filter((m) => m.direction === 'from_customer')).toHaveLength(0);
+    const { entries } = await server.repository.feed.read(0, 10_000);
+    expect(entries.filter((e) => e.number === number && e.events.includes('ticket.person_requested'))).toHaveLength(1);
     // While waiting for the person, what the customer writes goes to the ticket, once per activity.
     const again = buildActivity(c, { text: '我等着' });
     await server.post('/api/messages', again);
     await server.post('/api/messages', again);
-    expect((await server.complaints.get(number)).messages.filter((m) => m.direction === 'from_customer')).toHaveLength(2);
+    expect((await server.complaints.get(number)).messages.filter((m) => m.direction === 'from_customer')).toHaveLength(1);
     expect(await say(c, '取消')).toContain(`您已结束与工作人员的对话，工单 ${number} 仍在处理中`);
     expect(await say(c, '你好')).toContain('请直接描述遇到的问题');
   });
