@@ -36,6 +36,9 @@ import { loadClassifier } from './classifier-factory';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../jobs/delivery-worker';
 import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-delivery';
 import { MongoDeliveryStore } from '../store/mongo-deliveries';
+import { NoticeDelivery } from '../jobs/notice-delivery';
+import { SmtpMailer } from '../notify/smtp-mailer';
+import { HttpNoticeWebhook } from '../notify/webhook';
 import { MongoMessageStore } from '../store/mongo-messages';
 import { createSlackEdge, slackConfigured, type SlackEdge, type SlackEdgeOptions } from '../../channels/slack';
 import { createCustomerEdges, type CustomerEdges, type CustomerEdgesOptions } from '../../channels/customer-edges';
@@ -64,6 +67,8 @@ export interface ServerHandle {
   slack: SlackEdge | null;
   /** Delivery of agents' messages to customers on their channels. */
   customerDelivery: DeliveryWorker;
+  /** Delivery of result notices and survey requests (channel, e-mail, webhook). */
+  noticeDelivery: DeliveryWorker;
   /** Where customers talk to the service (Bot Framework, Direct Line, widget) and how to reach them again. */
   customerEdges: CustomerEdges;
   customerChannels: CustomerChannel[];
@@ -95,6 +100,8 @@ export interface StartOptions {
   customerChannels?: CustomerChannelPort[];
   /** Settings of the customer delivery worker (tests shorten its timings). */
   customerDelivery?: Partial<DeliveryWorkerOptions>;
+  /** Settings of the notice delivery worker (tests shorten its timings). */
+  noticeDelivery?: Partial<DeliveryWorkerOptions>;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
@@ -145,6 +152,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       writeQueueLimit: config.WRITE_QUEUE_LIMIT,
       feedIntervalMs: options.feedIntervalMs,
       maxTicketSeq: options.maxTicketSeq,
+      followUp: {
+        surveyAuto: config.SURVEY_AUTO,
+        surveyTimeoutDays: config.SURVEY_TIMEOUT_DAYS,
+        appealDays: config.APPEAL_DAYS,
+        returnVisitRate: config.RETURN_VISIT_RATE,
+        returnVisitDays: config.RETURN_VISIT_DAYS,
+      },
       spike: { factor: config.SPIKE_FACTOR, minCount: config.SPIKE_MIN_COUNT, baselineDays: config.SPIKE_BASELINE_DAYS },
       onNumbersExhausted: (year) => {
         metrics.numbersExhausted.set({ year: String(year) }, 1);
@@ -191,6 +205,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { ratePerSecond: 10, maxAttempts: 6, backoffMs: 2000, lease: new MongoLease(conn, 'delivery:customer'), ...options.customerDelivery },
   );
   core.onCommit(() => customerDelivery.kick());
+  // Result notices and survey requests: the customer's channel, e-mail when it cannot reach them, the filing system's webhook for API complaints.
+  const mailer = config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null;
+  const notices = new NoticeDelivery({
+    tickets: complaints,
+    messages,
+    channels: options.customerChannels ?? customerEdges.channels,
+    mailer,
+    webhook: config.NOTICE_WEBHOOK_URL && config.NOTICE_WEBHOOK_SECRET ? new HttpNoticeWebhook(config.NOTICE_WEBHOOK_URL, config.NOTICE_WEBHOOK_SECRET) : null,
+    record: (number, id, outcome) => complaints.recordNotice(number, id, outcome),
+  });
+  const noticeDelivery = new DeliveryWorker(notices, repository.feed, core.cursors, deliveries, logger, {
+    ratePerSecond: 10,
+    maxAttempts: 8,
+    backoffMs: 5000,
+    lease: new MongoLease(conn, 'delivery:notices'),
+    ...options.noticeDelivery,
+    onSettled: (d, outcome) => {
+      // Retries used up: the ticket records that the notice did not arrive.
+      notices.settled(d, outcome).catch((err: unknown) => logger.warn({ err: { message: (err as Error).message }, ticket: d.key }, 'notice: its failure could not be recorded on the ticket'));
+      options.noticeDelivery?.onSettled?.(d, outcome);
+    },
+  });
+  core.onCommit(() => noticeDelivery.kick());
   let slack: SlackEdge | null = null;
   if (slackConfigured(config)) {
     slack = createSlackEdge({ config, logger, conn, complaints, messages, taxonomy, clock, feed: repository.feed, cursors: core.cursors, deliveries, reports: reports.service }, options.slack);
@@ -234,7 +271,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     worker.start();
     reports.worker.start();
   });
-  void database.ready.then(() => customerDelivery.start());
+  void database.ready.then(() => {
+    customerDelivery.start();
+    noticeDelivery.start();
+  });
   if (slack) {
     const edge = slack;
     await database.ready.then(() => edge.start()).catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'slack: the app did not start; tickets wait in the outbox'));
@@ -315,7 +355,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await closed;
       clearTimeout(timer);
       await complaints.settled();
-      await Promise.all([slack?.stop(), customerDelivery.stop()]);
+      await Promise.all([slack?.stop(), customerDelivery.stop(), noticeDelivery.stop()]);
+      mailer?.close();
       await worker.stop();
       await reports.worker.stop();
       await reports.spikes.settled();
@@ -323,7 +364,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, scheduler: { due: core.due, scanner: core.scanner }, reports, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, scheduler: { due: core.due, scanner: core.scanner }, reports, metrics, slack, customerDelivery, noticeDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {

@@ -23,6 +23,7 @@ import { MongoDueIndex } from '../store/mongo-due-index';
 import { MongoOverdueList } from '../store/mongo-overdue-list';
 import { DueScanner, type DueHandler } from '../jobs/due-scanner';
 import { SLA_DUE_KIND, slaScheduleHandler } from '../domain/check-deadlines';
+import { DEFAULT_FOLLOW_UP, followUpScheduleHandler, RETURN_VISIT_DUE_KIND, SURVEY_DUE_KIND, type FollowUpSettings } from '../domain/follow-up';
 import { MongoReportStore } from '../store/mongo-report-store';
 import { REPORT_CURSOR, ReportCounters } from '../reports/report-counters';
 import { ReportService } from '../reports/report-service';
@@ -47,6 +48,8 @@ export interface CoreSettings {
   onNumbersExhausted?: (year: number) => void;
   /** Spike alerts (seed 001): factor over the baseline, minimum count, baseline days (defaults as in the config schema). */
   spike?: Omit<SpikeSettings, 'timeZone'>;
+  /** Surveys, appeals and return visits (src/domain/follow-up.ts); the salt defaults to the contact hash secret. */
+  followUp?: Omit<FollowUpSettings, 'salt'>;
 }
 
 export interface Core {
@@ -85,7 +88,8 @@ export function composeCore(
   const feed = repository.feed;
   const audit = new MongoAuditLog(conn, settings.auditSecret, { maxPending: settings.writeQueueLimit, overloaded });
   const due = new MongoDueIndex(conn, 'due');
-  const worker = new FeedWorker(feed, cursors, [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn)), slaScheduleHandler(due, new MongoOverdueList(conn), feed)], parts.logger, {
+  const followUp: FollowUpSettings = { ...DEFAULT_FOLLOW_UP, ...settings.followUp, salt: settings.contactHashSecret };
+  const worker = new FeedWorker(feed, cursors, [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn)), slaScheduleHandler(due, new MongoOverdueList(conn), feed), followUpScheduleHandler(due, followUp)], parts.logger, {
     intervalMs: settings.feedIntervalMs ?? 2000,
     lease: new MongoLease(conn, 'feed-worker'),
   });
@@ -118,6 +122,7 @@ export function composeCore(
       recurrenceWindowDays: settings.recurrenceWindowDays,
       contactHashSecret: settings.contactHashSecret,
       maxPending: settings.writeQueueLimit,
+      followUp,
     },
   );
   const repair = (graceMs?: number) => {
@@ -126,6 +131,9 @@ export function composeCore(
   };
   const dueHandlers: Record<string, DueHandler> = {
     [SLA_DUE_KIND]: async (item) => void (await complaints.checkDeadlines(item.ref, item.at)),
+    [SURVEY_DUE_KIND]: async (item) => void (await complaints.surveyTimeout(item.ref, Number(item.data?.round))),
+    [RETURN_VISIT_DUE_KIND]: async (item) =>
+      void (await complaints.returnVisitDue(item.ref, Number(item.data?.closedVersion), item.data?.reason === 'major' ? 'major' : 'random', item.at)),
   };
   const scanner = new DueScanner(due, dueHandlers, parts.clock, parts.logger, { lease: new MongoLease(conn, 'due-scanner') });
   return {
