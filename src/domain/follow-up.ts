@@ -83,13 +83,21 @@ export function returnVisitReason(r: Pick<TicketRecord, 'number' | 'severity'>, 
   return h.readUInt32BE(0) / 0x1_0000_0000 < settings.returnVisitRate ? 'random' : null;
 }
 
-/** What the customer's message says about the survey (null: not a survey answer). */
-export function surveyAnswerOf(text: string): { rating: number; comment: string } | { notSatisfied: true; comment: string } | null {
+/**
+ * What the customer's message says about the survey (null: not a survey answer): a rating 1–5
+ * (a comment may follow the number), "not satisfied", or "appeal". Only short, clear messages count.
+ */
+export type SurveyAnswer = { kind: 'rating'; rating: number; comment: string } | { kind: 'not_satisfied'; comment: string } | { kind: 'appeal'; comment: string };
+
+export function surveyAnswerOf(text: string): SurveyAnswer | null {
   const s = text.trim();
-  const m = /^([1-5])(?:\s*(?:分|星|stars?|points?)?)(?:[\s,.，。:：、-]+([\s\S]*))?$/i.exec(s);
-  if (m) return { rating: Number(m[1]), comment: (m[2] ?? '').trim() };
-  const n = /^(不满意|很不满意|非常不满意|不滿意|我要申诉|申诉|我要申訴|申訴|not satisfied|unsatisfied|dissatisfied|appeal)(?:[\s,.，。:：!！、-]+([\s\S]*))?$/i.exec(s);
-  if (n) return { notSatisfied: true, comment: (n[2] ?? '').trim() };
+  const m = /^([1-5])(?:\s*(?:分|星|stars?|points?))?(?:(?:[\s,.，。:：、-]+)([\s\S]*))?$/i.exec(s);
+  if (m) return { kind: 'rating', rating: Number(m[1]), comment: (m[2] ?? '').trim() };
+  const sep = '(?:[\\s,.，。:：!！、-]+([\\s\\S]*))?$';
+  const appeal = new RegExp(`^(?:我要申诉|申诉|我要申訴|申訴|appeal)(?:\\s*\\d{10})?${sep}`, 'i').exec(s);
+  if (appeal) return { kind: 'appeal', comment: (appeal[1] ?? '').trim() };
+  const not = new RegExp(`^(?:很不满意|非常不满意|不满意|不滿意|not satisfied|unsatisfied|dissatisfied)${sep}`, 'i').exec(s);
+  if (not) return { kind: 'not_satisfied', comment: (not[1] ?? '').trim() };
   return null;
 }
 
