@@ -173,7 +173,7 @@ export class ComplaintBot {
       await context.sendActivity(withButtons(m.appealOffer(v.number), [m.appealButtons.appeal, m.appealButtons.no]));
       return true;
     }
-    await this.deps.desk.appeal(v.number, answer.comment || 'customer not satisfied', actor);
+    await this.deps.desk.appeal(v.number, answer.comment, actor);
     await context.sendActivity(m.appealed(v.number));
     return true;
   }

@@ -189,6 +189,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
       text,
       clock,
       supervisorMention: supervisors.mention(),
+      supervisorIds: config.SLACK_SUPERVISORS?.users ?? [],
       tierMentions: [mentionAll(config.SLACK_TEAM_LEADS), mentionAll(config.SLACK_COMPLAINT_CENTRE)],
     }),
     deps.feed,

@@ -44,6 +44,8 @@ export interface OutboxRelayDeps {
   clock: Clock;
   /** `<!subteam^S…>` and/or user mentions for the escalation notice. */
   supervisorMention: string;
+  /** Supervisors' user IDs: each gets a DM when a customer appeals. */
+  supervisorIds?: string[];
   /** Who is told when a ticket reaches tier 1 (team lead) and tier 2 (complaint centre); default the supervisors. */
   tierMentions?: [string | null, string | null];
   /** How old a root reservation without a message must be before another attempt looks for it (ms). */
@@ -122,6 +124,12 @@ export class SlackOutboxRelay implements DeliveryConsumer {
             // An escalation by the SLA comes with its overdue note, which names the new tier.
             if (!entry.events.includes(EVENTS.TICKET_OVERDUE)) local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
             break;
+          case EVENTS.TICKET_APPEALED: {
+            // The reopen note goes to the thread; the owner and each supervisor hear of the appeal directly.
+            const told = new Set([...(entry.after.owner ? [entry.after.owner.id] : []), ...(this.deps.supervisorIds ?? [])]);
+            for (const user of told) local.push(at(`${ev.id}/dm/${user}`, 'owner_dm', { type: ev.type, owner: user }, { key: `${n}/dm`, lane: user }));
+            break;
+          }
           case EVENTS.TICKET_AGENT_MESSAGE:
             local.push(at(`${ev.id}/copy`, 'copy', { messageId: ev.data.messageId, actor: entry.actor.id }));
             local.push(at(`${ev.id}/mark`, 'mark', { messageId: ev.data.messageId, eventId: ev.id }, { key: `${n}/marks` }));
@@ -313,7 +321,8 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     const link = thread?.ts ? await this.permalink(thread.channel, thread.ts) : null;
     const { m } = this.deps.text;
     const what = deadlineNames(d.data, m.deadline);
-    const text = d.data.type === EVENTS.TICKET_OVERDUE ? m.note.ownerOverdue(number, what, link) : m.note.ownerWarned(number, what, link);
+    const text =
+      d.data.type === EVENTS.TICKET_APPEALED ? m.note.appealed(number, link) : d.data.type === EVENTS.TICKET_OVERDUE ? m.note.ownerOverdue(number, what, link) : m.note.ownerWarned(number, what, link);
     try {
       await pace();
       const res = await this.deps.client.chat.postMessage({ channel: String(d.data.owner), text, unfurl_links: false, unfurl_media: false });

@@ -163,7 +163,9 @@ export class FollowUp {
   async appeal(number: string, actor: Actor, reason: string): Promise<Ticket> {
     const t = await this.changes.get(number);
     if (!this.canAppeal(t, this.clock.now())) throw new InvalidTransitionError(t.status, 'reopen');
-    return this.changes.transition(number, 'reopen', { actor, reason: reason.trim() || 'customer not satisfied', appeal: true });
+    // The customer's words are personal free text: kept with the messages, not in the reopen's reason (the feed and audit hold that).
+    if (reason.trim()) await this.changes.addCustomerMessage(number, { text: reason.trim() }, actor);
+    return this.changes.transition(number, 'reopen', { actor, reason: 'appeal by the customer', appeal: true });
   }
 
   /** The survey window passed: close without rating (once, whoever hands the item over). */
