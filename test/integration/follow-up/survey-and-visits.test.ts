@@ -15,7 +15,8 @@ const AGENT = { kind: 'agent' as const, id: 'U1', name: 'Wang' };
 const OTHER = { kind: 'agent' as const, id: 'U2', name: 'Zhao' };
 const CUSTOMER = { kind: 'customer' as const, id: 'webchat:c1' };
 
-jest.setTimeout(120_000);
+// Walking days of minute buckets takes a while on a loaded machine.
+jest.setTimeout(300_000);
 
 describe('survey, appeal and return visits', () => {
   let now = Date.parse('2026-03-09T10:00:00+08:00');
