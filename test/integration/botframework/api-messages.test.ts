@@ -194,6 +194,7 @@ describe('POST /api/messages with a MicrosoftAppId', () => {
       CONTACT_HASH_SECRET: 'contact-hash-secret-for-tests-0123',
       AUDIT_SECRET: 'audit-secret-for-tests-0123456789',
       API_KEYS: `hotline:${crypto.createHash('sha256').update('k').digest('hex')}`,
+      DASHBOARD_SECRET: 'dashboard-secret-for-tests-0123456',
     });
     try {
       const res = await prod.post('/api/messages', buildActivity('prod', { text: 'hello' }));

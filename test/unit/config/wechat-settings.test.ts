@@ -26,7 +26,7 @@ describe('WeChat settings', () => {
     expect(problems({ WECHAT_TOKEN: 'wxToken2026' })).toEqual([expect.stringMatching(/^WECHAT_APP_ID: is required with WECHAT_TOKEN/), expect.stringMatching(/^WECHAT_APP_SECRET: is required/)]);
     expect(problems({ ...ON, WECHAT_APP_SECRET: '' })).toEqual([expect.stringMatching(/^WECHAT_APP_SECRET: is required/)]);
     expect(problems({ WECHAT_TEMPLATE_RESULT: 'tMpl_RESULT_0123456789' }).map((l) => l.split(':')[0])).toEqual(['WECHAT_TOKEN', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET']);
-    expect(problems({ NODE_ENV: 'production', CONTACT_HASH_SECRET: 'x'.repeat(16), AUDIT_SECRET: 'y'.repeat(16), API_KEYS: `hotline:${'a'.repeat(64)}`, WECHAT_APP_ID: 'wx0123456789abcdef' })).toHaveLength(2);
+    expect(problems({ NODE_ENV: 'production', CONTACT_HASH_SECRET: 'x'.repeat(16), AUDIT_SECRET: 'y'.repeat(16), API_KEYS: `hotline:${'a'.repeat(64)}`, DASHBOARD_SECRET: 'z'.repeat(32), WECHAT_APP_ID: 'wx0123456789abcdef' })).toHaveLength(2);
   });
 
   it('when a value is malformed, then it is named and secrets are not echoed', () => {
