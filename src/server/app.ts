@@ -265,13 +265,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   logger.info({ port, db: database.displayUri, embeddedDb: database.embedded, classifier: classifier.version, sla: sla.preset }, 'complaint desk listening');
 
+  // Work that waits for the database gives up when the service stops first: a stop never hangs on
+  // a database that is away (and nothing starts after the stop, when close() ends the connect loop).
+  let stopping: Promise<void> | null = null;
+  let markStopping!: () => void;
+  const stoppingSignal = new Promise<false>((resolve) => (markStopping = () => resolve(false)));
+  const databaseReady = (): Promise<boolean> => Promise.race([database.ready.then(() => stopping === null), stoppingSignal]);
+
   // Effects follow the change feed (and catch up on start); the filing repair covers filings
   // whose writer died before they reached the feed; retention trims the support collections.
-  void database.ready.then(() => {
+  void databaseReady().then((ready) => {
+    if (!ready) return;
     worker.start();
     reports.worker.start();
-  });
-  void database.ready.then(() => {
     customerDelivery.start();
     noticeDelivery.start();
   });
@@ -283,7 +289,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     'filing repair',
     options.sweepIntervalMs ?? 60_000,
     async () => {
-      await database.ready;
+      if (!(await databaseReady())) return;
       const repaired = await repair();
       if (repaired) logger.warn({ repaired }, 'filing repair: announced filings a crashed writer left out of the change feed');
     },
@@ -295,7 +301,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     'scheduler',
     options.scanIntervalMs ?? config.SLA_SCAN_INTERVAL_SECONDS * 1000,
     async () => {
-      await database.ready;
+      if (!(await databaseReady())) return;
       await core.scanner.scan();
     },
     logger,
@@ -305,7 +311,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     'retention',
     options.retentionIntervalMs ?? config.RETENTION_INTERVAL_MINUTES * 60_000,
     async () => {
-      await database.ready;
+      if (!(await databaseReady())) return;
       const r = await retention.run(clock.now(), {
         feedDays: config.RETENTION_FEED_DAYS,
         idempotencyDays: config.RETENTION_IDEMPOTENCY_DAYS,
@@ -326,7 +332,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     'report upkeep',
     options.reportUpkeepIntervalMs ?? 60_000,
     async () => {
-      await database.ready;
+      if (!(await databaseReady())) return;
       await reports.counters.ensureReady();
       const rebuilt = await reports.counters.serveRebuildRequest();
       if (rebuilt) logger.info(rebuilt, 'report counters rebuilt on request');
@@ -340,9 +346,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   jobs.scan = () => core.scanner.scan(true);
   jobs.reports = () => reportJob.runNow();
 
-  let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      markStopping();
       await Promise.all([repairJob.stop(), retentionJob.stop(), scanJob.stop(), reportJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await customerEdges.close();

@@ -125,6 +125,9 @@ describe('ticket transitions', () => {
       expect(waiting.status).toBe('waiting_customer');
       expect(due(waiting, 'factCheck')).toBeNull();
       expect(waiting.sla.deadlines.find((d) => d.kind === 'firstContact')!.metAt).toEqual(new Date(now));
+      // The first contact, met as the clock pauses, keeps the due time it had then (1 h after filing), so it counts as on time.
+      expect(new Date(due(waiting, 'firstContact')!).toISOString()).toBe('2026-11-24T03:00:00.000Z');
+      expect(waiting.figures?.onTime.firstContact).toBe(true);
 
       now += 2 * 3600_000;
       const resumed = await clocked.complaints.transition(n, 'customer_reply', { actor: { kind: 'customer', id: 'c' } });
