@@ -208,6 +208,22 @@ const en = {
     noDue: 'no deadline running',
     updated: (when: string) => `Updated ${when}`,
   },
+  visit: {
+    reason: { major: 'every major complaint gets one', random: 'picked at random' } as Record<string, string>,
+    due: (n: string, reason: string, closed: string, where: string) =>
+      `:telephone_receiver: *Return visit due* — ticket ${n} (${reason}), closed ${closed}. Call the customer and ask whether the problem stays solved. ${where}`,
+    claimedBy: (who: string) => `:raising_hand: Taken by ${who}`,
+    doneBy: (who: string, outcome: string) => `:white_check_mark: Done by ${who}: ${outcome}`,
+    outcome: { reached_satisfied: 'Reached, satisfied', reached_unsatisfied: 'Reached, not satisfied', not_reached: 'Not reached' } as Record<string, string>,
+    claim: 'Claim return visit',
+    record: 'Record outcome',
+    taken: (n: string, who: string) => `The return visit of ticket ${n} is already taken by ${who}.`,
+    stale: (n: string) => `This return visit of ticket ${n} is no longer open.`,
+    title: 'Return visit',
+    outcomeLabel: 'Outcome',
+    noteLabel: 'Note (what the customer said)',
+    threadNote: (who: string, outcome: string) => `:telephone_receiver: Return visit by ${who}: ${outcome}`,
+  },
 };
 
 export type Messages = typeof en;
@@ -402,6 +418,21 @@ const zhCN: Messages = {
     due: (when) => `下一时限 ${when}`,
     noDue: '没有正在计时的时限',
     updated: (when) => `更新于 ${when}`,
+  },
+  visit: {
+    reason: { major: '重大投诉必回访', random: '随机抽取' },
+    due: (n, reason, closed, where) => `:telephone_receiver: *回访到期* — 投诉单 ${n}（${reason}），${closed} 关闭。请致电客户，确认问题是否已解决。${where}`,
+    claimedBy: (who) => `:raising_hand: ${who} 已认领`,
+    doneBy: (who, outcome) => `:white_check_mark: ${who} 已完成：${outcome}`,
+    outcome: { reached_satisfied: '已联系，满意', reached_unsatisfied: '已联系，不满意', not_reached: '未联系上' },
+    claim: '认领回访',
+    record: '记录回访结果',
+    taken: (n, who) => `投诉单 ${n} 的回访已由 ${who} 认领。`,
+    stale: (n) => `投诉单 ${n} 的这次回访已不再进行。`,
+    title: '回访',
+    outcomeLabel: '结果',
+    noteLabel: '备注（客户的反馈）',
+    threadNote: (who, outcome) => `:telephone_receiver: ${who} 回访：${outcome}`,
   },
 };
 

@@ -9,6 +9,9 @@ export const RELEASE_ACTION_ID = 'ticket_release';
 export const REPLY_ACTION_ID = 'ticket_reply';
 export const RECORD_CONTACT_ACTION_ID = 'ticket_record_contact';
 export const MORE_ACTION_ID = 'ticket_more';
+/** Buttons of a return-visit message (their value: the number and the closing version the visit follows). */
+export const RETURN_VISIT_CLAIM_ACTION_ID = 'return_visit_claim';
+export const RETURN_VISIT_RECORD_ACTION_ID = 'return_visit_record';
 
 /** Buttons that open a modal, by the view each opens. */
 export const MODAL_ACTIONS = [RECLASSIFY_ACTION_ID, REJECT_ACTION_ID, RESOLVE_ACTION_ID, REQUEST_INFO_ACTION_ID, ESCALATE_ACTION_ID, RELEASE_ACTION_ID, REPLY_ACTION_ID] as const;
@@ -22,6 +25,7 @@ export const ESCALATE_VIEW_ID = 'view_escalate';
 export const RELEASE_VIEW_ID = 'view_release';
 export const REPLY_VIEW_ID = 'view_reply';
 export const REPLY_PREVIEW_VIEW_ID = 'view_reply_preview';
+export const RETURN_VISIT_VIEW_ID = 'view_return_visit';
 
 /** A ticket button's value: the number and the version its message showed. */
 export function buttonValue(number: string, version: number): string {

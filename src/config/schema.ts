@@ -161,6 +161,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLACK_API_URL: { description: 'Base URL of the Slack Web API (tests and proxies point it elsewhere)' },
   SLACK_CHANNEL: { description: 'Channel ID where new tickets go unless the routing file says otherwise', example: 'C0123456789' },
   SLACK_ESCALATION_CHANNEL: { description: 'Channel ID that also gets major and high-risk tickets, mentioning the supervisors', example: 'C0987654321' },
+  SLACK_RETURN_VISIT_CHANNEL: { description: 'Channel ID where return visits are posted for an agent to claim (default: the channel the ticket is routed to)', example: 'C0555RETVI' },
   SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, report, dashboard, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
   SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (format in README.md, section Slack)', example: './slack-routing.json' },
   SLACK_LANGUAGE: { description: 'Language of the Slack app: zh-CN, zh-TW or en' },
@@ -258,6 +259,7 @@ export const configSchema = z.object({
   SLACK_API_URL: z.string().url({ message: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
   SLACK_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_ESCALATION_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
+  SLACK_RETURN_VISIT_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_SUPERVISORS: z
     .string()
     .transform((v, ctx) => {
