@@ -77,7 +77,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLA_WARNING_POINTS: { description: 'Red flags before each deadline: shares of the window (80%) and leads before it (1h, 30m), in the deadline\'s own time (working time for working-day budgets)' },
   SLA_NOTIFY_HOURS: { description: 'Local hours (on working days) in which warnings of working-time deadlines are given; a warning outside them moves inside (default: the business hours, else 09:00-18:00)' },
   SLA_SCAN_INTERVAL_SECONDS: { description: 'How often the scheduler looks for due work (warnings, overdue tickets, follow-up)' },
-  SURVEY_AUTO: { description: 'Send the satisfaction survey when a ticket is resolved (false: agents send it with /complaints survey NUMBER)' },
+  SURVEY_AUTO: { description: "Send the satisfaction survey when a ticket is resolved (false: the ticket's owner or a supervisor sends it with /complaints survey NUMBER, which also sends it again)" },
   SURVEY_TIMEOUT_DAYS: { description: 'Days the customer has to rate; no answer by then closes the ticket without rating' },
   APPEAL_DAYS: { description: 'Days after closing within which the customer may still appeal (reply "not satisfied")' },
   RETURN_VISIT_RATE: { description: 'Share of closed tickets (0–1) that get a return visit; every major one does' },

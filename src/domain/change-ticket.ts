@@ -9,7 +9,7 @@
  * instead of being refused ("already claimed by you") or applied twice.
  */
 import crypto from 'node:crypto';
-import { AlreadyClaimedError, ConcurrentChangeError, InvalidTransitionError, NotOwnerError, TicketNotFoundError, ValidationError } from './errors';
+import { AlreadyClaimedError, ConcurrentChangeError, NotOwnerError, TicketNotFoundError, ValidationError } from './errors';
 import { EVENTS, type EventType } from './events';
 import type { ChangeObserver, Clock, CoreLogger, FeedEntry, MessageStore, SlaPlanner, TicketMessage, TicketRepository, ChangeFeed } from './ports';
 import { planDeadlines } from './plan-deadlines';
@@ -20,7 +20,7 @@ import { DEADLINE_KINDS, type Actor, type DeadlineKind, type Decider, type Evide
 import { canonicalJson } from '../support/canonical-json';
 import { closeSpan, reopenSpan } from './tiers';
 import { resultNoticeText, surveyText, type NoticeKind, type NoticeOutcome, type NoticeRef } from './notices';
-import { DEFAULT_FOLLOW_UP, FollowUp, type FollowUpSettings } from './follow-up';
+import { currentSurvey, DEFAULT_FOLLOW_UP, SurveyNotPossibleError, type FollowUpSettings } from './follow-up';
 
 export interface ChangeDeps {
   tickets: TicketRepository;
@@ -119,7 +119,10 @@ export class ChangeTicket {
     const notice: PendingNotice = { id: newNoticeId(number, 'survey'), kind: 'survey', text: surveyText(number, t.language, this.followUp.appealDays) };
     return this.withNotices(number, [notice], (stored) =>
       this.change(number, { actor, action: 'send_survey', params: { after: t.version } }, (before, now) => {
-        if (before.status !== 'resolved' || FollowUp.awaitingRating(before)) throw new InvalidTransitionError(before.status, 'close');
+        // Sent by hand (SURVEY_AUTO=false) or again (the customer did not get it): a new round with a new window,
+        // unless the customer has already rated this resolution.
+        if (before.status !== 'resolved') throw new SurveyNotPossibleError(number, 'not_resolved');
+        if (currentSurvey(before)?.answeredAt) throw new SurveyNotPossibleError(number, 'rated');
         const after: Ticket = { ...before, version: before.version + 1, updatedAt: now };
         addNotices(before, after, stored, now, this.followUp);
         return { after, events: [EVENTS.TICKET_NOTICE] };

@@ -17,7 +17,7 @@
  * instances at once or again after a restart, changes the ticket once.
  */
 import crypto from 'node:crypto';
-import { AlreadyClaimedError, InvalidTransitionError, TicketNotFoundError, ValidationError } from './errors';
+import { AlreadyClaimedError, DomainError, InvalidTransitionError, TicketNotFoundError, ValidationError } from './errors';
 import { EVENTS, type EventType } from './events';
 import type { ChangeTicket } from './change-ticket';
 import type { FeedHandler } from './effects';
@@ -103,9 +103,25 @@ export function surveyAnswerOf(text: string): SurveyAnswer | null {
 
 class NothingToDo extends Error {}
 
-export class SurveyClosedError extends ValidationError {
+/** The ticket is not waiting for a rating (none was asked for, or it was given, or the window closed): a conflict with its state. */
+export class SurveyClosedError extends DomainError {
+  override name = 'SurveyClosedError';
   constructor(number: string) {
-    super([{ field: 'survey', message: `ticket ${number} is not waiting for a rating` }]);
+    super('ticket.invalid_transition', `Ticket ${number} is not waiting for a rating.`, { number });
+  }
+}
+
+/** The survey of the ticket's current resolution (null: none sent since it was last resolved). */
+export function currentSurvey(t: Pick<Ticket, 'history' | 'survey'>): SurveyState | null {
+  const resolved = [...t.history].reverse().find((h) => h.action === 'resolve');
+  return t.survey && resolved && t.survey.version >= resolved.version ? t.survey : null;
+}
+
+/** The survey cannot be sent: the ticket is not resolved, or its customer has rated this resolution already. */
+export class SurveyNotPossibleError extends DomainError {
+  override name = 'SurveyNotPossibleError';
+  constructor(number: string, why: 'not_resolved' | 'rated') {
+    super('ticket.invalid_transition', why === 'rated' ? 'The customer has already rated this resolution.' : 'The ticket is not resolved: a survey follows a resolution.', { number, reason: why });
   }
 }
 
