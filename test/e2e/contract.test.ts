@@ -50,7 +50,7 @@ describe('the API contract', () => {
     });
     const summary = output.slice(output.indexOf('SUMMARY'));
     expect({ code, report: code === 0 ? 'ok' : output.slice(-6000) }).toEqual({ code: 0, report: 'ok' });
-    expect(summary).toMatch(/Tested: 5/);
+    expect(summary).toMatch(/Tested: 7/);
     expect(summary).toMatch(/Stateful/);
   });
 });
