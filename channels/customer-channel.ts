@@ -19,6 +19,11 @@ export interface CustomerMessage {
   ticketNumber?: string;
   /** A stable id of this delivery (the delivery worker's): a retried send never queues the message twice. */
   id?: string;
+  /**
+   * Answers offered as buttons (the survey's 1–5): a card in Web Chat and Bot Framework; WeChat
+   * has none, and the text already numbers them ("回复 1 …").
+   */
+  choices?: Array<{ title: string; value: string }>;
 }
 
 export type CustomerMessageKind = 'agent_message' | 'result' | 'survey' | 'notice';

@@ -121,8 +121,9 @@ export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEd
 
   const channels: CustomerChannel[] = [
     new BotFrameworkCustomerChannel(cloudAdapter, config.MicrosoftAppId ?? ''),
-    new DirectLineCustomerChannel('directline', dlAdapter),
-    new DirectLineCustomerChannel('webchat', dlAdapter),
+    // A customer silent for longer than a token lives has most likely closed the chat.
+    new DirectLineCustomerChannel('directline', dlAdapter, { store: dlStore, idleMs: config.DIRECTLINE_TOKEN_TTL_SECONDS * 1000 }),
+    new DirectLineCustomerChannel('webchat', dlAdapter, { store: dlStore, idleMs: config.DIRECTLINE_TOKEN_TTL_SECONDS * 1000 }),
     ...(wechat ? [wechat.channel] : []),
   ];
 

@@ -39,6 +39,10 @@ export interface TicketView {
   /** A person owns the ticket (claimed). */
   hasOwner: boolean;
   deadlines: TicketDeadlines;
+  /** The result was sent and the survey waits for the customer's rating. */
+  awaitingRating?: boolean;
+  /** The customer may still appeal the result (resolved, or closed within the appeal window). */
+  canAppeal?: boolean;
 }
 
 /** Who is acting, as the core's audit log records it: the customer of one conversation. */
@@ -87,6 +91,10 @@ export interface ComplaintDesk {
   ticketStatus(number: string): Promise<TicketView | null>;
   /** Ask for a person on a ticket this conversation filed. */
   requestPerson(number: string, actor: CustomerActor): Promise<void>;
+  /** The survey's answer (1–5): 3+ closes the ticket; 1–2 leave it open to an appeal (`offerAppeal`). */
+  rate(number: string, rating: number, actor: CustomerActor): Promise<{ closed: boolean; offerAppeal: boolean }>;
+  /** The customer appeals the result: the ticket is reopened with its number and a new deadline. */
+  appeal(number: string, reason: string, actor: CustomerActor): Promise<void>;
 }
 
 /** An attachment as a channel hands it over: a name, a type and where its bytes are. */

@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import type { ConversationReference } from 'botbuilder';
 import type { CustomerChannel, CustomerMessage } from '../customer-channel';
 import { parseConversationRef } from '../customer-channel';
+import { choicesCard } from '../directline/directline-customer-channel';
 
 export interface BotFrameworkSettings {
   MicrosoftAppId?: string | undefined;
@@ -81,7 +82,7 @@ export class BotFrameworkCustomerChannel implements CustomerChannel {
   async send(conversationRef: string, message: CustomerMessage): Promise<void> {
     const ref = parseConversationRef(conversationRef);
     await this.adapter.continueConversationAsync(this.appId, ref as Partial<ConversationReference>, async (context) => {
-      await context.sendActivity({ type: 'message', text: message.text, ...(message.from?.name ? { channelData: { agent: { name: message.from.name } } } : {}) });
+      await context.sendActivity({ type: 'message', text: message.text, ...(message.from?.name ? { channelData: { agent: { name: message.from.name } } } : {}), ...choicesCard(message) });
     });
   }
 }

@@ -14,7 +14,9 @@ import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialog
 import type { Logger } from 'pino';
 import { MAIN_DIALOG, MainDialog, type MainResult } from '../../dialogs/main-dialog';
 import { DeskError, type DialogDeps } from '../../dialogs/ports';
-import { interruption, recognise } from '../../dialogs/recognizers';
+import { interruption, recognise, ticketNumberIn } from '../../dialogs/recognizers';
+import { withButtons } from '../../dialogs/summary-card';
+import { surveyAnswerOf } from '../../src/domain/follow-up';
 import { statusText } from '../../dialogs/status-dialog';
 import { acceptEvidence } from '../../dialogs/evidence';
 import { myTicketsText } from '../../dialogs/my-tickets';
@@ -120,6 +122,7 @@ export class ComplaintBot {
     }
 
     const dc = await this.dialogs.createContext(context);
+    if (!dc.activeDialog && !files.length && (await this.survey(context, data, text))) return;
     if (!dc.activeDialog && (await this.handoff(context, data, text))) return;
     // "My complaints" mid-way (a menu key on WeChat): the list, then the open question again.
     if (dc.activeDialog && !files.length && recognise(text) === 'mine') {
@@ -135,6 +138,44 @@ export class ComplaintBot {
       if (!data.own.includes(r.number)) data.own = [...data.own, r.number].slice(-20);
       if (r.kind === 'handoff') data.handoff = { number: r.number };
     }
+  }
+
+  /**
+   * The answer to a survey of one of this conversation's tickets (a rating 1–5 with an optional
+   * comment, "not satisfied", "appeal"). Only when a ticket waits for it: otherwise the message
+   * goes on to the dialogs. True when the turn was handled here.
+   */
+  private async survey(context: TurnContext, data: ConversationData, text: string): Promise<boolean> {
+    const answer = surveyAnswerOf(text);
+    if (!answer || !data.own.length) return false;
+    const m = say(context);
+    const named = ticketNumberIn(text);
+    const candidates = named && data.own.includes(named) ? [named] : [...data.own].reverse().slice(0, 3);
+    const views = (await Promise.all(candidates.map((n) => this.deps.desk.ticketStatus(n)))).filter((v): v is NonNullable<typeof v> => v !== null);
+    const actor = customerOf(context);
+    if (answer.kind === 'rating') {
+      const v = views.find((x) => x.awaitingRating);
+      if (!v) return false;
+      const r = await this.deps.desk.rate(v.number, answer.rating, actor);
+      if (answer.comment) await this.deps.desk.addInformation(v.number, { text: answer.comment, ...(messageIdOf(context) ? { messageId: messageIdOf(context)! } : {}) }, actor);
+      await context.sendActivity(m.ratingThanks(v.number, answer.rating) + (answer.comment ? ` ${m.commentKept}` : ''));
+      if (r.offerAppeal) await context.sendActivity(withButtons(`${m.ratingLow(v.number)} ${m.appealOffer(v.number)}`, [m.appealButtons.appeal, m.appealButtons.no]));
+      return true;
+    }
+    const v = views.find((x) => x.canAppeal);
+    if (!v) {
+      if (!named) return false;
+      await context.sendActivity(m.appealClosed(named));
+      return true;
+    }
+    if (answer.kind === 'not_satisfied') {
+      if (answer.comment) await this.deps.desk.addInformation(v.number, { text: answer.comment, ...(messageIdOf(context) ? { messageId: messageIdOf(context)! } : {}) }, actor);
+      await context.sendActivity(withButtons(m.appealOffer(v.number), [m.appealButtons.appeal, m.appealButtons.no]));
+      return true;
+    }
+    await this.deps.desk.appeal(v.number, answer.comment, actor);
+    await context.sendActivity(m.appealed(v.number));
+    return true;
   }
 
   /**

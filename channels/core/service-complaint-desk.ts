@@ -8,6 +8,7 @@ import { coreLanguage } from '../../dialogs/language';
 import { DeskError, type ComplaintDesk, type CustomerActor, type EvidenceRef, type FiledTicket, type FilingContext, type TicketView } from '../../dialogs/ports';
 import type { ComplaintService } from '../../src/domain/complaint-service';
 import { DomainError, LookupLockedError } from '../../src/domain/errors';
+import { FollowUp } from '../../src/domain/follow-up';
 import type { Actor, Ticket } from '../../src/domain/ticket';
 import type { Category } from '../../src/domain/taxonomy';
 import { isUnavailable } from '../../src/store/mongo-errors';
@@ -93,11 +94,29 @@ export class ServiceComplaintDesk implements ComplaintDesk {
 
   async ticketStatus(number: string): Promise<TicketView | null> {
     try {
-      return view(await this.service.get(number));
+      const t = await this.service.get(number);
+      return { ...view(t), awaitingRating: FollowUp.awaitingRating(t), canAppeal: this.service.canAppeal(t) };
     } catch (err) {
       const e = toDeskError(err);
       if (e.code === 'not_found') return null;
       throw e;
+    }
+  }
+
+  async rate(number: string, rating: number, actor: CustomerActor): Promise<{ closed: boolean; offerAppeal: boolean }> {
+    try {
+      const r = await this.service.rate(number, rating, actorOf(actor));
+      return { closed: r.closed, offerAppeal: r.offerAppeal };
+    } catch (err) {
+      throw toDeskError(err);
+    }
+  }
+
+  async appeal(number: string, reason: string, actor: CustomerActor): Promise<void> {
+    try {
+      await this.service.appeal(number, actorOf(actor), reason);
+    } catch (err) {
+      throw toDeskError(err);
     }
   }
 

@@ -147,6 +147,21 @@ export class DirectLineStore {
     return { activities: out, watermark: w };
   }
 
+  /**
+   * When the customer last wrote in the conversation (null: not among the newest `look` activities).
+   * Walks back from the newest position by `_id`.
+   */
+  async lastFromUserAt(conversationId: string, look = 20): Promise<Date | null> {
+    const last = await this.latest(conversationId);
+    for (let n = last; n > 0 && n > last - look; n--) {
+      const doc = await this.activities.findOne({ _id: `${conversationId}:${n}` });
+      if (!doc) continue;
+      const a = JSON.parse(doc.json) as Partial<Activity>;
+      if (a.from?.role !== 'bot' && a.type === 'message') return new Date(doc.at);
+    }
+    return null;
+  }
+
   /** Position of the newest activity (0 if none): the hint or this instance's memory, then probes. */
   async latest(conversationId: string): Promise<number> {
     let n = this.lastKnown.get(conversationId);

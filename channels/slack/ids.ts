@@ -12,6 +12,9 @@ export const MORE_ACTION_ID = 'ticket_more';
 /** Supervisors: flag (or unflag) the ticket's customer as malicious, with a reason. */
 export const FLAG_ACTION_ID = 'ticket_flag_malicious';
 export const UNFLAG_ACTION_ID = 'ticket_unflag_malicious';
+/** Buttons of a return-visit message (their value: the number and the closing version the visit follows). */
+export const RETURN_VISIT_CLAIM_ACTION_ID = 'return_visit_claim';
+export const RETURN_VISIT_RECORD_ACTION_ID = 'return_visit_record';
 
 /** Buttons that open a modal, by the view each opens. */
 export const MODAL_ACTIONS = [RECLASSIFY_ACTION_ID, REJECT_ACTION_ID, RESOLVE_ACTION_ID, REQUEST_INFO_ACTION_ID, ESCALATE_ACTION_ID, RELEASE_ACTION_ID, REPLY_ACTION_ID] as const;
@@ -27,6 +30,7 @@ export const REPLY_VIEW_ID = 'view_reply';
 export const REPLY_PREVIEW_VIEW_ID = 'view_reply_preview';
 export const FLAG_VIEW_ID = 'view_flag_malicious';
 export const UNFLAG_VIEW_ID = 'view_unflag_malicious';
+export const RETURN_VISIT_VIEW_ID = 'view_return_visit';
 
 /** A ticket button's value: the number and the version its message showed. */
 export function buttonValue(number: string, version: number): string {

@@ -24,6 +24,7 @@ import { registerClaimTicket } from './handlers/claim-ticket';
 import { registerComplaintsCommand } from './handlers/complaints-command';
 import { registerMaliciousFlag } from './handlers/malicious-flag';
 import { registerModalSubmissions } from './handlers/modal-submissions';
+import { registerReturnVisits } from './handlers/return-visits';
 import { registerThreadRelay } from './handlers/thread-relay';
 import { registerTicketButtons } from './handlers/ticket-buttons';
 import { SlackOutboxRelay } from './outbox-relay';
@@ -170,6 +171,7 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
   registerClaimTicket(app, handlerDeps);
   registerTicketButtons(app, handlerDeps);
   registerModalSubmissions(app, handlerDeps);
+  registerReturnVisits(app, handlerDeps);
   registerThreadRelay(app, handlerDeps);
   registerAppHome(app, handlerDeps);
   registerComplaintsCommand(app, handlerDeps);
@@ -191,7 +193,9 @@ export function createSlackEdge(deps: SlackEdgeDeps, options: SlackEdgeOptions =
       text,
       clock,
       supervisorMention: supervisors.mention(),
+      supervisorIds: config.SLACK_SUPERVISORS?.users ?? [],
       tierMentions: [mentionAll(config.SLACK_TEAM_LEADS), mentionAll(config.SLACK_COMPLAINT_CENTRE)],
+      returnVisitChannel: config.SLACK_RETURN_VISIT_CHANNEL ?? null,
     }),
     deps.feed,
     deps.cursors,

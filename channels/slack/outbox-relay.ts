@@ -7,7 +7,10 @@
  * - every later change → the root message updated (`chat.update`) and a short note in its thread;
  * - a customer's addition → its text and evidence in the thread;
  * - an agent's message → a copy in the thread when it was not written there, then a mark on it
- *   once the customer-delivery consumer has settled it (✓ delivered, ✗ with the reason).
+ *   once the customer-delivery consumer has settled it (✓ delivered, ✗ with the reason);
+ * - a return visit falling due → a message with a Claim button in the return-visit channel (or the
+ *   ticket's), updated when it is claimed (Record outcome) and when its outcome is recorded (also
+ *   noted in the ticket's thread).
  *
  * The root is posted once: its thread document is reserved by a unique insert before posting,
  * and a reservation whose poster died is resolved by looking for the posted message (its
@@ -19,6 +22,7 @@ import type { Clock, FeedEntry, MessageStore } from '../../src/domain/ports';
 import type { Ticket, TicketRecord } from '../../src/domain/ticket';
 import { DeliveryError, type DeliveryConsumer, type DeliveryContext, type DeliveryOutcome, type DeliveryStore, type PlannedDelivery } from '../../src/jobs/delivery-worker';
 import { CUSTOMER_DELIVERY } from '../../src/jobs/customer-delivery';
+import { returnVisitMessage, visitOutcomeKey } from './blocks/return-visit';
 import { createTicketCard, type CardLinks, type KnownBlock } from './blocks/ticket-card';
 import { escapeMrkdwn, mention, quoteCustomerText } from './blocks/mrkdwn';
 import { escalates, routeOf, type Routing } from './routing';
@@ -44,13 +48,22 @@ export interface OutboxRelayDeps {
   clock: Clock;
   /** `<!subteam^S…>` and/or user mentions for the escalation notice. */
   supervisorMention: string;
+  /** Supervisors' user IDs: each gets a DM when a customer appeals. */
+  supervisorIds?: string[];
   /** Who is told when a ticket reaches tier 1 (team lead) and tier 2 (complaint centre); default the supervisors. */
   tierMentions?: [string | null, string | null];
   /** How old a root reservation without a message must be before another attempt looks for it (ms). */
   staleReservationMs?: number;
+  /** Where return visits are posted (default: the ticket's channel). */
+  returnVisitChannel?: string | null;
 }
 
-type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark' | 'owner_dm' | 'overdue' | 'repeat' | 'repeat_note' | 'repeat_dm' | 'purge';
+type Kind = 'root' | 'escalation' | 'card' | 'note' | 'customer' | 'copy' | 'mark' | 'owner_dm' | 'overdue' | 'repeat' | 'repeat_note' | 'repeat_dm' | 'purge' | 'visit' | 'visit_update';
+
+/** The delivery that posts the return visit of a closing (its updates find the message through it). */
+function visitPostId(number: string, closedVersion: number): string {
+  return `${number}:visit:${closedVersion}`;
+}
 
 const CHANGE_NOTES = new Set<string>([
   EVENTS.TICKET_CLAIMED,
@@ -131,6 +144,24 @@ export class SlackOutboxRelay implements DeliveryConsumer {
             // What the app itself posted with the customer's words goes too.
             local.push(at(`${ev.id}/purge`, 'purge', { upTo: entry.version }));
             break;
+          case EVENTS.TICKET_APPEALED: {
+            // The reopen note goes to the thread; the owner and each supervisor hear of the appeal directly.
+            const told = new Set([...(entry.after.owner ? [entry.after.owner.id] : []), ...(this.deps.supervisorIds ?? [])]);
+            for (const user of told) local.push(at(`${ev.id}/dm/${user}`, 'owner_dm', { type: ev.type, owner: user }, { key: `${n}/dm`, lane: user }));
+            break;
+          }
+          case EVENTS.TICKET_RETURN_VISIT_DUE:
+          case EVENTS.TICKET_RETURN_VISIT_CLAIMED:
+          case EVENTS.TICKET_RETURN_VISIT_DONE: {
+            const rv = entry.after.returnVisit;
+            if (!rv) break;
+            // The visit's message and its updates go one after another (one key), in the return-visit channel.
+            const visit = { key: `${n}/visit`, ...(this.deps.returnVisitChannel ? { lane: this.deps.returnVisitChannel } : {}) };
+            if (ev.type === EVENTS.TICKET_RETURN_VISIT_DUE) local.push(at(visitPostId(n, rv.closedVersion), 'visit', { closedVersion: rv.closedVersion }, visit));
+            else local.push(at(`${ev.id}/visit`, 'visit_update', { closedVersion: rv.closedVersion }, visit));
+            if (ev.type === EVENTS.TICKET_RETURN_VISIT_DONE) local.push(at(`${ev.id}/note`, 'note', noteData(ev, entry)));
+            break;
+          }
           case EVENTS.TICKET_AGENT_MESSAGE:
             local.push(at(`${ev.id}/copy`, 'copy', { messageId: ev.data.messageId, actor: entry.actor.id }));
             local.push(at(`${ev.id}/mark`, 'mark', { messageId: ev.data.messageId, eventId: ev.id }, { key: `${n}/marks` }));
@@ -207,6 +238,10 @@ export class SlackOutboxRelay implements DeliveryConsumer {
         return this.tellEarlier(kind, number, d, pace);
       case 'purge':
         return this.purge(number, Number(d.data.upTo), pace);
+      case 'visit':
+        return this.postVisit(number, d, pace);
+      case 'visit_update':
+        return this.updateVisit(number, d, pace);
       default:
         throw new DeliveryError(`unknown delivery kind ${d.kind}`, { retryable: false });
     }
@@ -329,7 +364,8 @@ export class SlackOutboxRelay implements DeliveryConsumer {
     const link = thread?.ts ? await this.permalink(thread.channel, thread.ts) : null;
     const { m } = this.deps.text;
     const what = deadlineNames(d.data, m.deadline);
-    const text = d.data.type === EVENTS.TICKET_OVERDUE ? m.note.ownerOverdue(number, what, link) : m.note.ownerWarned(number, what, link);
+    const text =
+      d.data.type === EVENTS.TICKET_APPEALED ? m.note.appealed(number, link) : d.data.type === EVENTS.TICKET_OVERDUE ? m.note.ownerOverdue(number, what, link) : m.note.ownerWarned(number, what, link);
     try {
       await pace();
       const res = await this.deps.client.chat.postMessage({ channel: String(d.data.owner), text, unfurl_links: false, unfurl_media: false });
@@ -356,6 +392,42 @@ export class SlackOutboxRelay implements DeliveryConsumer {
       return { status: 'sent', result: { channel: d.lane, ts: res.ts } };
     } catch (err) {
       throw deliveryErrorOf(err, 'chat.postMessage (overdue)');
+    }
+  }
+
+  /** A return visit fell due: its message, with the Claim button, linking the ticket's thread. */
+  private async postVisit(number: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const ticket = await this.deps.complaints.get(number);
+    if (ticket.returnVisit?.closedVersion !== Number(d.data.closedVersion)) return { status: 'skipped' };
+    const thread = await this.deps.store.thread(number);
+    const where = thread?.ts ? ((await this.permalink(thread.channel, thread.ts)) ?? `<#${thread.channel}>`) : '';
+    const message = returnVisitMessage(ticket, this.deps.text, where);
+    const channel = d.lane ?? (await this.laneOf(d));
+    try {
+      await pace();
+      const res = await this.deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+      return { status: 'sent', result: { channel: res.channel ?? channel, ts: res.ts, where } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.postMessage (return visit)');
+    }
+  }
+
+  /** The visit was claimed or done: its message shows it (rendered as the ticket is now). */
+  private async updateVisit(number: string, d: PlannedDelivery, pace: Pace): Promise<DeliveryOutcome> {
+    const closedVersion = Number(d.data.closedVersion);
+    const posted = await this.deps.deliveries.outcome(SLACK_DELIVERY, visitPostId(number, closedVersion));
+    const channel = posted?.result?.channel;
+    const ts = posted?.result?.ts;
+    if (posted?.status !== 'sent' || typeof channel !== 'string' || typeof ts !== 'string') return { status: 'skipped' };
+    const ticket = await this.deps.complaints.get(number);
+    if (ticket.returnVisit?.closedVersion !== closedVersion) return { status: 'skipped' };
+    const message = returnVisitMessage(ticket, this.deps.text, String(posted.result?.where ?? ''));
+    try {
+      await pace();
+      await this.deps.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+      return { status: 'sent', result: { channel, ts, status: ticket.returnVisit.status } };
+    } catch (err) {
+      throw deliveryErrorOf(err, 'chat.update (return visit)');
     }
   }
 
@@ -552,6 +624,8 @@ export class SlackOutboxRelay implements DeliveryConsumer {
         return m.watch.note.review(reason, String(data.since ?? ''));
       case 'suggest':
         return m.watch.note.suggest(this.deps.supervisorMention, Number(data.rejected));
+      case EVENTS.TICKET_RETURN_VISIT_DONE:
+        return m.visit.threadNote(who, m.visit.outcome[String(data.visitOutcome)] ?? '—') + (data.note ? ` — ${escapeMrkdwn(String(data.note))}` : '');
       case EVENTS.TICKET_WARNED:
         return m.note.warned(deadlineNames(data, m.deadline));
       case EVENTS.TICKET_OVERDUE:
@@ -612,6 +686,10 @@ function noteData(ev: DomainEvent, entry: FeedEntry): Record<string, unknown> {
   if (ev.type === EVENTS.TICKET_RECLASSIFIED) Object.assign(data, { category: t.category, severity: t.severity });
   if (ev.type === EVENTS.TICKET_FLAGGED) data.reason = t.flags.suspectedMalicious?.reason ?? '';
   if (ev.type === EVENTS.TICKET_UNFLAGGED) data.reason = t.flags.maliciousCleared?.reason ?? '';
+  if (ev.type === EVENTS.TICKET_RETURN_VISIT_DONE && t.returnVisit?.outcome) {
+    data.visitOutcome = visitOutcomeKey(t.returnVisit.outcome);
+    data.note = t.returnVisit.outcome.note.slice(0, 500);
+  }
   if (ev.type === EVENTS.TICKET_ESCALATED || ev.type === EVENTS.TICKET_OVERDUE) data.tier = t.sla.escalationTier;
   // The deadlines this change warned of or marked overdue (the SLA check stamps them with its own time).
   const now = new Date(entry.at).getTime();

@@ -77,6 +77,14 @@ export interface Messages {
   personJoined: (number: string) => string;
   handoffLeft: (number: string) => string;
   botBack: (number: string) => string;
+  /** After-resolution survey and appeal. */
+  ratingThanks: (number: string, rating: number) => string;
+  ratingLow: (number: string) => string;
+  appealOffer: (number: string) => string;
+  appealed: (number: string) => string;
+  appealClosed: (number: string) => string;
+  appealButtons: { appeal: string; no: string };
+  commentKept: string;
   tooManyTries: string;
   noTicketForHandoff: string;
   /** "My complaints": heading of the list of this conversation's tickets (newest first). */

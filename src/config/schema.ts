@@ -77,6 +77,15 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLA_WARNING_POINTS: { description: 'Red flags before each deadline: shares of the window (80%) and leads before it (1h, 30m), in the deadline\'s own time (working time for working-day budgets)' },
   SLA_NOTIFY_HOURS: { description: 'Local hours (on working days) in which warnings of working-time deadlines are given; a warning outside them moves inside (default: the business hours, else 09:00-18:00)' },
   SLA_SCAN_INTERVAL_SECONDS: { description: 'How often the scheduler looks for due work (warnings, overdue tickets, follow-up)' },
+  SURVEY_AUTO: { description: "Send the satisfaction survey when a ticket is resolved (false: the ticket's owner or a supervisor sends it with /complaints survey NUMBER, which also sends it again)" },
+  SURVEY_TIMEOUT_DAYS: { description: 'Days the customer has to rate; no answer by then closes the ticket without rating' },
+  APPEAL_DAYS: { description: 'Days after closing within which the customer may still appeal (reply "not satisfied")' },
+  RETURN_VISIT_RATE: { description: 'Share of closed tickets (0–1) that get a return visit; every major one does' },
+  RETURN_VISIT_DAYS: { description: 'Days after closing that a return visit falls due (posted to Slack for an agent to claim)' },
+  SMTP_URL: { description: 'SMTP server for result notices by e-mail when the chat can no longer reach the customer (smtp://user:pass@host:587, smtps://…)', example: 'smtps://desk%40example.com:secret@smtp.example.com:465' },
+  SMTP_FROM: { description: 'Sender address of notice e-mails', example: 'Complaint desk <desk@example.com>' },
+  NOTICE_WEBHOOK_URL: { description: 'Where notices and survey requests of complaints filed through the REST API go (the filing system delivers them by phone or SMS)', example: 'https://hotline.example.com/complaint-desk/notices' },
+  NOTICE_WEBHOOK_SECRET: { description: 'Key of the HMAC-SHA256 signature of webhook requests (X-Complaint-Desk-Signature); required with NOTICE_WEBHOOK_URL', example: 'change-me-to-32-random-characters' },
   TAXONOMY_FILE: { description: 'Optional JSON file renaming/describing categories and severities (zh, en)', example: './taxonomy.json' },
   CLASSIFIER: { description: 'model (trained model in CLASSIFIER_MODEL_DIR) or keyword (simple keyword baseline)' },
   CLASSIFIER_MODEL_DIR: { description: 'Folder of the trained classifier model' },
@@ -156,6 +165,7 @@ export const SETTINGS: Record<string, SettingDoc> = {
   SLACK_CHANNEL: { description: 'Channel ID where new tickets go unless the routing file says otherwise', example: 'C0123456789' },
   SLACK_ESCALATION_CHANNEL: { description: 'Channel ID that also gets major and high-risk tickets, mentioning the supervisors', example: 'C0987654321' },
   SLACK_REVIEW_CHANNEL: { description: 'Channel ID where new tickets of contacts flagged as malicious go for review (default: their routed channel, marked)', example: 'C0REVIEW01' },
+  SLACK_RETURN_VISIT_CHANNEL: { description: 'Channel ID where return visits are posted for an agent to claim (default: the channel the ticket is routed to)', example: 'C0555RETVI' },
   SLACK_SUPERVISORS: { description: 'Supervisors: Slack user IDs and/or one user-group ID, comma-separated (stats, report, dashboard, overdue, acting on others\' tickets)', example: 'U0123ABCD,S0456EFGH' },
   SLACK_ROUTING_FILE: { description: 'JSON file routing category/severity to channels (format in README.md, section Slack)', example: './slack-routing.json' },
   SLACK_LANGUAGE: { description: 'Language of the Slack app: zh-CN, zh-TW or en' },
@@ -198,6 +208,15 @@ export const configSchema = z.object({
   SLA_WARNING_POINTS: checked(parseWarningPoints).default('80%,1h'),
   SLA_NOTIFY_HOURS: checked(parseNotifyHours).optional(),
   SLA_SCAN_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(5, { message: 'must be at least 5' }).max(3600).default(30),
+  SURVEY_AUTO: bool.default(true),
+  SURVEY_TIMEOUT_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive({ message: 'must be more than 0' }).max(60).default(3),
+  APPEAL_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(0).max(365).default(7),
+  RETURN_VISIT_RATE: z.coerce.number({ message: 'must be a number between 0 and 1' }).min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' }).default(0.2),
+  RETURN_VISIT_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive({ message: 'must be more than 0' }).max(365).default(7),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' }).optional(),
+  SMTP_FROM: z.string().min(3).default('Complaint desk <no-reply@localhost>'),
+  NOTICE_WEBHOOK_URL: z.string().url({ message: 'must be an http(s) URL' }).optional(),
+  NOTICE_WEBHOOK_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   TAXONOMY_FILE: z.string().min(1).optional(),
   CLASSIFIER: z.enum(['model', 'keyword'], { message: 'must be model or keyword' }).default('model'),
   CLASSIFIER_MODEL_DIR: z.string().min(1).default('nlp-models/default'),
@@ -247,6 +266,7 @@ export const configSchema = z.object({
   SLACK_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_ESCALATION_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_REVIEW_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
+  SLACK_RETURN_VISIT_CHANNEL: z.string().regex(SLACK_CHANNEL_ID, { message: 'must be a channel ID such as C0123456789 (not a #name)' }).optional(),
   SLACK_SUPERVISORS: z
     .string()
     .transform((v, ctx) => {
@@ -296,6 +316,7 @@ export const configSchema = z.object({
   WECHAT_TEMPLATE_RESULT: z.string().transform(templateSetting).optional(),
   WECHAT_TEMPLATE_SURVEY: z.string().transform(templateSetting).optional(),
 }).superRefine((c, ctx) => {
+  if (c.NOTICE_WEBHOOK_URL && !c.NOTICE_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['NOTICE_WEBHOOK_SECRET'], message: 'is required with NOTICE_WEBHOOK_URL (requests are signed with it)' });
   // The Slack app is on with its bot token and a way to receive: the signing secret (HTTP) or an
   // app token (Socket Mode). Half a setup, or no channel to post to, is a mistake.
   const receives = c.SLACK_SIGNING_SECRET !== undefined || c.SLACK_APP_TOKEN !== undefined;

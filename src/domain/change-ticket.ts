@@ -19,6 +19,8 @@ import type { Category, Remedy, Severity } from './taxonomy';
 import { DEADLINE_KINDS, type Actor, type DeadlineKind, type Decider, type Evidence, type SlaPause, type Ticket } from './ticket';
 import { canonicalJson } from '../support/canonical-json';
 import { closeSpan, reopenSpan } from './tiers';
+import { resultNoticeText, surveyText, type NoticeKind, type NoticeOutcome, type NoticeRef } from './notices';
+import { currentSurvey, DEFAULT_FOLLOW_UP, SurveyNotPossibleError, type FollowUpSettings } from './follow-up';
 
 export interface ChangeDeps {
   tickets: TicketRepository;
@@ -32,6 +34,8 @@ export interface ChangeDeps {
   onCommitted?: (entry: FeedEntry) => void;
   /** Resolves once a filing this process is announcing is in the feed. */
   filingAnnounced?: (number: string) => Promise<void>;
+  /** Follow-up settings: surveys, their window, the appeal window (src/domain/follow-up.ts). */
+  followUp?: FollowUpSettings;
 }
 
 export interface TransitionInput {
@@ -42,6 +46,10 @@ export interface TransitionInput {
   expectedVersion?: number;
   /** A supervisor may act on a ticket somebody else owns. */
   asSupervisor?: boolean;
+  /** Resolve: what was found, in words for the customer (goes into the result notice). */
+  customerNotice?: string;
+  /** Reopen: the customer appealed (the agents' side tells the owner and the supervisors). */
+  appeal?: boolean;
 }
 
 export interface ChangeRequest {
@@ -78,15 +86,108 @@ export class ChangeTicket {
 
   // ---- the state machine ----------------------------------------------------------------------
 
-  transition(number: string, action: TransitionAction, input: TransitionInput): Promise<Ticket> {
-    const params = { reason: input.reason?.trim() || null, resolution: input.resolution ?? null };
+  async transition(number: string, action: TransitionAction, input: TransitionInput): Promise<Ticket> {
+    if (action === 'resolve') return this.resolveWithNotice(number, input);
+    return this.transitionNow(number, action, input);
+  }
+
+  /**
+   * Resolving sends the customer the result notice and, when surveys go out by themselves, the
+   * survey request: their texts (personal data) are stored as messages first, the ticket records
+   * the notices (and the survey round), and the notice delivery (src/jobs/notice-delivery.ts)
+   * takes them from the feed. A refused resolve leaves no message behind.
+   */
+  private async resolveWithNotice(number: string, input: TransitionInput): Promise<Ticket> {
+    const t = await this.get(number);
+    const finding = (input.customerNotice ?? '').trim();
+    if (finding.length > 5000) throw new ValidationError([{ field: 'customerNotice', message: 'must be at most 5000 characters' }]);
+    const settings = this.followUp;
+    const notices: PendingNotice[] = [
+      {
+        id: newNoticeId(number, 'result'),
+        kind: 'result',
+        text: resultNoticeText({ number, language: t.language, finding, remedy: input.resolution?.remedy ?? null, amount: input.resolution?.amount ?? null, appealDays: settings.appealDays }),
+      },
+    ];
+    if (settings.surveyAuto) notices.push({ id: newNoticeId(number, 'survey'), kind: 'survey', text: surveyText(number, t.language, settings.appealDays) });
+    return this.withNotices(number, notices, (stored) => this.transitionNow(number, 'resolve', { ...input, customerNotice: finding }, stored));
+  }
+
+  /** Ask for a rating now (surveys not sent automatically, or sent again by an agent): a resolved ticket not waiting for one. */
+  async sendSurvey(number: string, actor: Actor): Promise<Ticket> {
+    const t = await this.get(number);
+    const notice: PendingNotice = { id: newNoticeId(number, 'survey'), kind: 'survey', text: surveyText(number, t.language, this.followUp.appealDays) };
+    return this.withNotices(number, [notice], (stored) =>
+      this.change(number, { actor, action: 'send_survey', params: { after: t.version } }, (before, now) => {
+        // Sent by hand (SURVEY_AUTO=false) or again (the customer did not get it): a new round with a new window,
+        // unless the customer has already rated this resolution.
+        if (before.status !== 'resolved') throw new SurveyNotPossibleError(number, 'not_resolved');
+        if (currentSurvey(before)?.answeredAt) throw new SurveyNotPossibleError(number, 'rated');
+        const after: Ticket = { ...before, version: before.version + 1, updatedAt: now };
+        addNotices(before, after, stored, now, this.followUp);
+        return { after, events: [EVENTS.TICKET_NOTICE] };
+      }),
+    );
+  }
+
+  private get followUp(): FollowUpSettings {
+    return this.deps.followUp ?? DEFAULT_FOLLOW_UP;
+  }
+
+  /** Store the notices' texts, run the change that records them, and remove texts the change did not keep. */
+  private async withNotices(number: string, notices: PendingNotice[], run: (stored: PendingNotice[]) => Promise<Ticket>): Promise<Ticket> {
+    const at = this.deps.clock.now();
+    for (const n of notices) await this.deps.messages.put({ id: n.id, number, at, direction: 'to_customer', by: { kind: 'system', id: 'desk' }, text: n.text, evidence: [] });
+    const ids = notices.map((n) => n.id);
+    try {
+      const after = await run(notices);
+      const kept = ids.filter((id) => after.notices?.some((n) => n.id === id));
+      if (kept.length < ids.length) await this.deps.messages.delete(ids.filter((id) => !kept.includes(id))); // a retry of a change that had committed
+      return after;
+    } catch (err) {
+      await this.deps.messages.delete(ids).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private transitionNow(number: string, action: TransitionAction, input: TransitionInput, notices?: PendingNotice[]): Promise<Ticket> {
+    const params = { reason: input.reason?.trim() || null, resolution: input.resolution ?? null, ...(input.customerNotice ? { notice: input.customerNotice } : {}) };
     return this.change(number, { actor: input.actor, action, params, expectedVersion: input.expectedVersion }, (before, now) => {
       if (action === 'claim' && before.status === 'claimed' && before.owner) throw new AlreadyClaimedError(number, before.owner.id);
       if (OWNER_ONLY.includes(action) && before.owner && input.actor.kind === 'agent' && before.owner.id !== input.actor.id && !input.asSupervisor) {
         throw new NotOwnerError(number, input.actor.id);
       }
       const to = nextStatus(before.status, action, input.reason);
-      return { after: this.applyTransition(before, action, to, input, now), events: [ACTION_EVENTS[action] ?? EVENTS.TICKET_STATE_CHANGED] };
+      const after = this.applyTransition(before, action, to, input, now);
+      const events: EventType[] = [ACTION_EVENTS[action] ?? EVENTS.TICKET_STATE_CHANGED];
+      if (action === 'reopen' && input.appeal) events.push(EVENTS.TICKET_APPEALED);
+      if (notices?.length) {
+        addNotices(before, after, notices, now, this.followUp);
+        events.push(EVENTS.TICKET_NOTICE);
+      }
+      return { after, events };
+    });
+  }
+
+  /** The notice delivery settled a notice: how it went out and whether it arrived (once). */
+  recordNotice(number: string, id: string, outcome: NoticeOutcome): Promise<Ticket> {
+    return this.change(number, { actor: { kind: 'system', id: 'notices' }, action: 'notice_settled', params: { id, status: outcome.status } }, (before, now) => {
+      const notice = before.notices?.find((n) => n.id === id);
+      if (!notice || notice.status !== 'pending') throw new AlreadyRecorded();
+      const settled: NoticeRef = {
+        ...notice,
+        status: outcome.status,
+        via: outcome.via,
+        settledAt: now,
+        ...(outcome.detail ? { detail: outcome.detail } : {}),
+        ...(outcome.reason ? { reason: outcome.reason.slice(0, 300) } : {}),
+      };
+      // The settled notice goes last, so the change's event names it (events.ts).
+      const notices = [...before.notices!.filter((n) => n.id !== id), settled];
+      return { after: { ...before, version: before.version + 1, updatedAt: now, notices }, events: [EVENTS.TICKET_NOTICE_SETTLED] };
+    }).catch(async (err) => {
+      if (err instanceof AlreadyRecorded) return this.get(number);
+      throw err;
     });
   }
 
@@ -354,6 +455,28 @@ export class ChangeTicket {
       this.deps.logger.warn({ err, ticket: entry.number }, 'change observer failed');
     }
     this.deps.onCommitted?.(entry);
+  }
+}
+
+interface PendingNotice {
+  id: string;
+  kind: NoticeKind;
+  text: string;
+}
+
+function newNoticeId(number: string, kind: NoticeKind): string {
+  return `${number}:${kind}:${crypto.randomBytes(6).toString('base64url')}`;
+}
+
+/** Record notices on the ticket of a change (and the survey round a survey request opens). */
+function addNotices(before: Ticket, after: Ticket, notices: PendingNotice[], now: Date, settings: FollowUpSettings): void {
+  const version = before.version + 1;
+  after.messages = [...before.messages, ...notices.map((n) => ({ id: n.id, at: now, direction: 'to_customer' as const, by: { kind: 'system' as const, id: 'desk' }, evidence: 0 }))];
+  const refs: NoticeRef[] = notices.map((n) => ({ id: n.id, kind: n.kind, version, at: now, status: 'pending', via: null, settledAt: null }));
+  after.notices = [...(before.notices ?? []), ...refs];
+  const survey = notices.find((n) => n.kind === 'survey');
+  if (survey) {
+    after.survey = { round: (before.survey?.round ?? 0) + 1, noticeId: survey.id, version, at: now, dueAt: new Date(now.getTime() + settings.surveyTimeoutDays * 86_400_000), answeredAt: null };
   }
 }
 

@@ -38,6 +38,8 @@ import type {
 import type { TransitionAction } from './state-machine';
 import type { Category, Severity } from './taxonomy';
 import type { Actor, Evidence, Ticket } from './ticket';
+import type { NoticeOutcome } from './notices';
+import { DEFAULT_FOLLOW_UP, FollowUp, type FollowUpSettings } from './follow-up';
 
 export type { FileResult, FileContext, LookupResult, Verification, TransitionInput, AgentActionInput, CustomerExport };
 
@@ -63,6 +65,8 @@ export interface ComplaintServiceDeps {
 export type ComplaintServiceOptions = FilingOptions & {
   /** Days after closing (or rejection) when a ticket is anonymised; 0: never. */
   retentionClosedDays?: number;
+  /** Surveys, appeals and return visits (defaults: DEFAULT_FOLLOW_UP). */
+  followUp?: FollowUpSettings;
 };
 
 export class ComplaintService {
@@ -75,8 +79,11 @@ export class ComplaintService {
   private readonly personal: PersonalData;
   private readonly flags: MaliciousFlags;
   private readonly customers: CustomerIndex | undefined;
+  private readonly after: FollowUp;
+  readonly followUpSettings: FollowUpSettings;
 
   constructor(deps: ComplaintServiceDeps, options: ComplaintServiceOptions) {
+    this.followUpSettings = options.followUp ?? DEFAULT_FOLLOW_UP;
     const wake = () => deps.onCommitted?.();
     const observeFilings = (tickets: Ticket[]) => {
       for (const t of tickets) {
@@ -88,7 +95,7 @@ export class ComplaintService {
       }
     };
     this.filing = new FileComplaint({ ...deps, onFiled: observeFilings, onCommitted: wake }, options);
-    this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n) });
+    this.changes = new ChangeTicket({ ...deps, onCommitted: (_e: FeedEntry) => wake(), filingAnnounced: (n) => this.filing.announced(n), followUp: this.followUpSettings });
     this.lookups = new LookupTicket(deps);
     this.customers = deps.customers;
     this.personal = new PersonalData({ ...deps, changes: this.changes }, { contactHashSecret: options.contactHashSecret, closedDays: options.retentionClosedDays ?? 0 });
@@ -96,6 +103,47 @@ export class ComplaintService {
     this.erasure = new EraseCustomer({ ...deps, changes: this.changes, personal: this.personal, ...(deps.customers ? { forget: (key: string) => deps.customers!.forget(key) } : {}) });
     this.agentActions = new AgentActions({ changes: this.changes, sla: deps.sla });
     this.deadlines = new CheckDeadlines(this.changes);
+    this.after = new FollowUp(this.changes, this.followUpSettings, deps.clock);
+  }
+
+  // ---- after resolution (follow-up.ts) ----------------------------------------------------------
+
+  /** The customer's rating 1–5 of the latest survey: 3+ closes the ticket, 1–2 offer an appeal. */
+  rate(number: string, rating: number, actor: Actor): ReturnType<FollowUp['rate']> {
+    return this.after.rate(number, rating, actor);
+  }
+
+  /** The customer is not satisfied: reopen with the same number and a new deadline (owner and supervisors told). */
+  appeal(number: string, actor: Actor, reason: string): Promise<Ticket> {
+    return this.after.appeal(number, actor, reason);
+  }
+
+  /** May the customer still appeal this ticket? */
+  canAppeal(t: Ticket): boolean {
+    return this.after.canAppeal(t, this.after.now());
+  }
+
+  /** Ask for a rating now (when surveys do not go out by themselves). */
+  sendSurvey(number: string, actor: Actor): Promise<Ticket> {
+    return this.changes.sendSurvey(number, actor);
+  }
+
+  /** The scheduler: the survey window of `round` passed (closes without rating, once). */
+  surveyTimeout(number: string, round: number): Promise<boolean> {
+    return this.after.surveyTimeout(number, round);
+  }
+
+  /** The scheduler: a return visit fell due (the task appears once). */
+  returnVisitDue(number: string, closedVersion: number, reason: 'major' | 'random', dueAt: Date): Promise<boolean> {
+    return this.after.returnVisitDue(number, closedVersion, reason, dueAt);
+  }
+
+  claimReturnVisit(number: string, actor: Actor): Promise<Ticket> {
+    return this.after.claimReturnVisit(number, actor);
+  }
+
+  recordReturnVisit(number: string, outcome: { reached: boolean; satisfied: boolean | null; note: string }, actor: Actor): Promise<Ticket> {
+    return this.after.recordReturnVisit(number, outcome, actor);
   }
 
   /** The scheduler's check of one ticket: warnings and overdue escalations that are due are committed (once). */
@@ -140,6 +188,11 @@ export class ComplaintService {
 
   addCustomerMessage(number: string, input: { text?: string; evidence?: Evidence[]; messageId?: string }, actor: Actor): Promise<{ ticket: Ticket; messageId: string }> {
     return this.changes.addCustomerMessage(number, input, actor);
+  }
+
+  /** Record how a notice to the customer went out and whether it arrived (the notice delivery calls it). */
+  recordNotice(number: string, id: string, outcome: NoticeOutcome): Promise<Ticket> {
+    return this.changes.recordNotice(number, id, outcome);
   }
 
   /** The customer asked for a person (once per ticket; the agents' side is told). */

@@ -27,6 +27,10 @@ export const EVENTS = {
   TICKET_REASSIGNED: 'ticket.reassigned',
   /** The owner reached the customer outside the desk (e.g. by phone): first contact is met. */
   TICKET_CONTACT_RECORDED: 'ticket.contact_recorded',
+  /** A notice to the customer (result, survey request) is to be delivered (its id is in `data`). */
+  TICKET_NOTICE: 'ticket.notice',
+  /** A notice to the customer went out (or could not): how, and whether it arrived. */
+  TICKET_NOTICE_SETTLED: 'ticket.notice_settled',
   /** The customer asked to talk to a person (the bot hands over). */
   TICKET_PERSON_REQUESTED: 'ticket.person_requested',
   /** A supervisor flagged the customer (contact) as malicious, with a reason: their new tickets go to review. */
@@ -35,6 +39,15 @@ export const EVENTS = {
   TICKET_UNFLAGGED: 'ticket.unflagged_malicious',
   /** The customer's personal values were erased: on their request, or anonymised after the retention period. */
   TICKET_PERSONAL_ERASED: 'ticket.personal_erased',
+  /** The customer rated the result (1–5): `satisfaction` on the record. */
+  TICKET_RATED: 'ticket.rated',
+  /** The customer appealed the result: the ticket was reopened (with `ticket.reopened`); owner and supervisors are told. */
+  TICKET_APPEALED: 'ticket.appealed',
+  /** A return visit fell due (random share of closed tickets and every major one): agents claim it. */
+  TICKET_RETURN_VISIT_DUE: 'ticket.return_visit_due',
+  TICKET_RETURN_VISIT_CLAIMED: 'ticket.return_visit_claimed',
+  /** The agent recorded the return visit's outcome. */
+  TICKET_RETURN_VISIT_DONE: 'ticket.return_visit_done',
 } as const;
 
 export type EventType = (typeof EVENTS)[keyof typeof EVENTS];
@@ -60,6 +73,8 @@ export function eventId(ticketNumber: string, version: number, type: EventType):
 export function eventsOf(entry: FeedEntry): DomainEvent[] {
   const t = entry.after;
   const lastMessage = t.messages[t.messages.length - 1];
+  // The notice a change created or settled is the one it touched last (settling moves it to the end).
+  const lastNotice = t.notices?.[t.notices.length - 1];
   return entry.events.map((type) => ({
     id: eventId(entry.number, entry.version, type),
     seq: entry.seq,
@@ -76,6 +91,7 @@ export function eventsOf(entry: FeedEntry): DomainEvent[] {
       channel: t.channel,
       actor: { kind: entry.actor.kind, id: entry.actor.id },
       ...((type === EVENTS.TICKET_CUSTOMER_MESSAGE || type === EVENTS.TICKET_AGENT_MESSAGE) && lastMessage ? { messageId: lastMessage.id } : {}),
+      ...((type === EVENTS.TICKET_NOTICE || type === EVENTS.TICKET_NOTICE_SETTLED) && lastNotice ? { noticeId: lastNotice.id, noticeKind: lastNotice.kind, via: lastNotice.via, noticeStatus: lastNotice.status } : {}),
     },
   }));
 }

@@ -4,6 +4,8 @@ import type { Contact } from './mask';
 import type { TicketStatus, TransitionAction } from './state-machine';
 import type { Category, ChannelName, Language, Remedy, Severity } from './taxonomy';
 import type { TicketFigures } from './ticket-figures';
+import type { NoticeRef } from './notices';
+import type { ReturnVisitState, SurveyState } from './follow-up';
 
 export type DeadlineKind = 'firstContact' | 'factCheck' | 'resolution';
 export const DEADLINE_KINDS: readonly DeadlineKind[] = ['firstContact', 'factCheck', 'resolution'];
@@ -168,6 +170,12 @@ export interface Ticket {
   satisfaction?: { rating: number; at: Date } | null;
   /** Derived figures (handling and first-response minutes, on-time flags), brought up to date by every change (ticket-figures.ts). */
   figures?: TicketFigures;
+  /** Notices to the customer (result, survey): how each went out and whether it arrived (absent before #10). */
+  notices?: NoticeRef[];
+  /** The latest satisfaction survey (round 1, 2 … after each resolve that asked): absent before the first. */
+  survey?: SurveyState | null;
+  /** The return visit of the latest closing, when one was due (selected at random or major). */
+  returnVisit?: ReturnVisitState | null;
   /** True once the customer's personal values were erased on request. */
   erased: boolean;
   /** SHA-256 of the lookup code handed to the customer at filing (the code itself is never stored). */

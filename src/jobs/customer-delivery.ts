@@ -31,6 +31,8 @@ export interface CustomerChannelPort {
       kind?: 'agent_message' | 'result' | 'survey' | 'notice';
       ticketNumber?: string;
       id?: string;
+      /** Answers offered as buttons where the channel has them (the survey); the text says them too. */
+      choices?: Array<{ title: string; value: string }>;
     },
   ): Promise<{ via: string; waiting?: boolean } | void>;
 }

@@ -38,6 +38,9 @@ import { loadClassifier } from './classifier-factory';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../jobs/delivery-worker';
 import { CustomerDelivery, type CustomerChannelPort } from '../jobs/customer-delivery';
 import { MongoDeliveryStore } from '../store/mongo-deliveries';
+import { NoticeDelivery } from '../jobs/notice-delivery';
+import { SmtpMailer } from '../notify/smtp-mailer';
+import { HttpNoticeWebhook } from '../notify/webhook';
 import { MongoMessageStore } from '../store/mongo-messages';
 import { createSlackEdge, slackConfigured, type SlackEdge, type SlackEdgeOptions } from '../../channels/slack';
 import { createCustomerEdges, type CustomerEdges, type CustomerEdgesOptions } from '../../channels/customer-edges';
@@ -66,6 +69,8 @@ export interface ServerHandle {
   slack: SlackEdge | null;
   /** Delivery of agents' messages to customers on their channels. */
   customerDelivery: DeliveryWorker;
+  /** Delivery of result notices and survey requests (channel, e-mail, webhook). */
+  noticeDelivery: DeliveryWorker;
   /** Where customers talk to the service (Bot Framework, Direct Line, widget) and how to reach them again. */
   customerEdges: CustomerEdges;
   customerChannels: CustomerChannel[];
@@ -97,6 +102,8 @@ export interface StartOptions {
   customerChannels?: CustomerChannelPort[];
   /** Settings of the customer delivery worker (tests shorten its timings). */
   customerDelivery?: Partial<DeliveryWorkerOptions>;
+  /** Settings of the notice delivery worker (tests shorten its timings). */
+  noticeDelivery?: Partial<DeliveryWorkerOptions>;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
@@ -147,6 +154,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       writeQueueLimit: config.WRITE_QUEUE_LIMIT,
       feedIntervalMs: options.feedIntervalMs,
       maxTicketSeq: options.maxTicketSeq,
+      followUp: {
+        surveyAuto: config.SURVEY_AUTO,
+        surveyTimeoutDays: config.SURVEY_TIMEOUT_DAYS,
+        appealDays: config.APPEAL_DAYS,
+        returnVisitRate: config.RETURN_VISIT_RATE,
+        returnVisitDays: config.RETURN_VISIT_DAYS,
+      },
       spike: { factor: config.SPIKE_FACTOR, minCount: config.SPIKE_MIN_COUNT, baselineDays: config.SPIKE_BASELINE_DAYS },
       maliciousSuggestAfter: config.MALICIOUS_SUGGEST_REJECTIONS,
       retentionClosedDays: config.RETENTION_CLOSED_TICKET_DAYS,
@@ -195,6 +209,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { ratePerSecond: 10, maxAttempts: 6, backoffMs: 2000, lease: new MongoLease(conn, 'delivery:customer'), ...options.customerDelivery },
   );
   core.onCommit(() => customerDelivery.kick());
+  // Result notices and survey requests: the customer's channel, e-mail when it cannot reach them, the filing system's webhook for API complaints.
+  const mailer = config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null;
+  const notices = new NoticeDelivery({
+    tickets: complaints,
+    messages,
+    channels: options.customerChannels ?? customerEdges.channels,
+    mailer,
+    webhook: config.NOTICE_WEBHOOK_URL && config.NOTICE_WEBHOOK_SECRET ? new HttpNoticeWebhook(config.NOTICE_WEBHOOK_URL, config.NOTICE_WEBHOOK_SECRET) : null,
+    record: (number, id, outcome) => complaints.recordNotice(number, id, outcome),
+  });
+  const noticeDelivery = new DeliveryWorker(notices, repository.feed, core.cursors, deliveries, logger, {
+    ratePerSecond: 10,
+    maxAttempts: 8,
+    backoffMs: 5000,
+    lease: new MongoLease(conn, 'delivery:notices'),
+    ...options.noticeDelivery,
+    onSettled: (d, outcome) => {
+      // Retries used up: the ticket records that the notice did not arrive.
+      notices.settled(d, outcome).catch((err: unknown) => logger.warn({ err: { message: (err as Error).message }, ticket: d.key }, 'notice: its failure could not be recorded on the ticket'));
+      options.noticeDelivery?.onSettled?.(d, outcome);
+    },
+  });
+  core.onCommit(() => noticeDelivery.kick());
   let slack: SlackEdge | null = null;
   if (slackConfigured(config)) {
     slack = createSlackEdge({ config, logger, conn, complaints, messages, taxonomy, clock, feed: repository.feed, cursors: core.cursors, deliveries, reports: reports.service }, options.slack);
@@ -232,13 +269,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   logger.info({ port, db: database.displayUri, embeddedDb: database.embedded, classifier: classifier.version, sla: sla.preset }, 'complaint desk listening');
 
+  // Work that waits for the database gives up when the service stops first: a stop never hangs on
+  // a database that is away (and nothing starts after the stop, when close() ends the connect loop).
+  let stopping: Promise<void> | null = null;
+  let markStopping!: () => void;
+  const stoppingSignal = new Promise<false>((resolve) => (markStopping = () => resolve(false)));
+  const databaseReady = (): Promise<boolean> => Promise.race([database.ready.then(() => stopping === null), stoppingSignal]);
+
   // Effects follow the change feed (and catch up on start); the filing repair covers filings
   // whose writer died before they reached the feed; retention trims the support collections.
-  void database.ready.then(() => {
+  void databaseReady().then((ready) => {
+    if (!ready) return;
     worker.start();
     reports.worker.start();
+    customerDelivery.start();
+    noticeDelivery.start();
   });
-  void database.ready.then(() => customerDelivery.start());
   if (slack) {
     const edge = slack;
     await database.ready.then(() => edge.start()).catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'slack: the app did not start; tickets wait in the outbox'));
@@ -247,7 +293,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     'filing repair',
     options.sweepIntervalMs ?? 60_000,
     async () => {
-      await database.ready;
+      if (!(await databaseReady())) return;
       const repaired = await repair();
       if (repaired) logger.warn({ repaired }, 'filing repair: announced filings a crashed writer left out of the change feed');
     },
@@ -259,7 +305,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     'scheduler',
     options.scanIntervalMs ?? config.SLA_SCAN_INTERVAL_SECONDS * 1000,
     async () => {
-      await database.ready;
+      if (!(await databaseReady())) return;
       await core.scanner.scan();
     },
     logger,
@@ -269,7 +315,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     'retention',
     options.retentionIntervalMs ?? config.RETENTION_INTERVAL_MINUTES * 60_000,
     async () => {
-      await database.ready;
+      if (!(await databaseReady())) return;
       const r = await retention.run(clock.now(), {
         feedDays: config.RETENTION_FEED_DAYS,
         idempotencyDays: config.RETENTION_IDEMPOTENCY_DAYS,
@@ -290,7 +336,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     'report upkeep',
     options.reportUpkeepIntervalMs ?? 60_000,
     async () => {
-      await database.ready;
+      if (!(await databaseReady())) return;
       await reports.counters.ensureReady();
       const rebuilt = await reports.counters.serveRebuildRequest();
       if (rebuilt) logger.info(rebuilt, 'report counters rebuilt on request');
@@ -304,9 +350,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   jobs.scan = () => core.scanner.scan(true);
   jobs.reports = () => reportJob.runNow();
 
-  let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      markStopping();
       await Promise.all([repairJob.stop(), retentionJob.stop(), scanJob.stop(), reportJob.stop()]);
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await customerEdges.close();
@@ -320,7 +366,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clearTimeout(timer);
       await customerEdges.settled();
       await complaints.settled();
-      await Promise.all([slack?.stop(), customerDelivery.stop()]);
+      await Promise.all([slack?.stop(), customerDelivery.stop(), noticeDelivery.stop()]);
+      mailer?.close();
       await worker.stop();
       await reports.worker.stop();
       await reports.spikes.settled();
@@ -328,7 +375,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped');
     })());
 
-  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, scheduler: { due: core.due, scanner: core.scanner }, reports, metrics, slack, customerDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
+  return { app, server, url, port, config, logger, database, complaints, repository, effects, jobs, scheduler: { due: core.due, scanner: core.scanner }, reports, metrics, slack, customerDelivery, noticeDelivery, customerEdges, customerChannels: customerEdges.channels, stop };
 }
 
 function delay(ms: number): Promise<void> {

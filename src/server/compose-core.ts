@@ -26,6 +26,7 @@ import { customerIndexHandler } from '../domain/customer-index';
 import { RETENTION_DUE_KIND, retentionScheduleHandler } from '../domain/personal-data';
 import { DueScanner, type DueHandler } from '../jobs/due-scanner';
 import { SLA_DUE_KIND, slaScheduleHandler } from '../domain/check-deadlines';
+import { DEFAULT_FOLLOW_UP, followUpScheduleHandler, RETURN_VISIT_DUE_KIND, SURVEY_DUE_KIND, type FollowUpSettings } from '../domain/follow-up';
 import { MongoReportStore } from '../store/mongo-report-store';
 import { REPORT_CURSOR, ReportCounters } from '../reports/report-counters';
 import { ReportService } from '../reports/report-service';
@@ -54,6 +55,8 @@ export interface CoreSettings {
   retentionClosedDays?: number;
   /** Spike alerts (seed 001): factor over the baseline, minimum count, baseline days (defaults as in the config schema). */
   spike?: Omit<SpikeSettings, 'timeZone'>;
+  /** Surveys, appeals and return visits (src/domain/follow-up.ts); the salt defaults to the contact hash secret. */
+  followUp?: Omit<FollowUpSettings, 'salt'>;
 }
 
 export interface Core {
@@ -92,9 +95,10 @@ export function composeCore(
   const feed = repository.feed;
   const audit = new MongoAuditLog(conn, settings.auditSecret, { maxPending: settings.writeQueueLimit, overloaded });
   const due = new MongoDueIndex(conn, 'due');
+  const followUp: FollowUpSettings = { ...DEFAULT_FOLLOW_UP, ...settings.followUp, salt: settings.contactHashSecret };
   const customers = new MongoCustomerIndex(conn);
   const closedDays = settings.retentionClosedDays ?? 0;
-  const handlers = [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn)), slaScheduleHandler(due, new MongoOverdueList(conn), feed), customerIndexHandler(customers)];
+  const handlers = [auditHandler(audit, feed), projectionHandler(repository), feedbackHandler(new MongoFeedbackStore(conn)), slaScheduleHandler(due, new MongoOverdueList(conn), feed), customerIndexHandler(customers), followUpScheduleHandler(due, followUp)];
   if (closedDays > 0) handlers.push(retentionScheduleHandler(due, closedDays));
   const worker = new FeedWorker(feed, cursors, handlers, parts.logger, {
     intervalMs: settings.feedIntervalMs ?? 2000,
@@ -132,6 +136,7 @@ export function composeCore(
       maxPending: settings.writeQueueLimit,
       maliciousSuggestAfter: settings.maliciousSuggestAfter ?? 0,
       retentionClosedDays: closedDays,
+      followUp,
     },
   );
   const repair = (graceMs?: number) => {
@@ -145,6 +150,9 @@ export function composeCore(
       const r = await complaints.anonymiseIfDue(item.ref, now);
       if (r.retryAt) await due.add([{ kind: RETENTION_DUE_KIND, ref: item.ref, at: r.retryAt }]);
     },
+    [SURVEY_DUE_KIND]: async (item) => void (await complaints.surveyTimeout(item.ref, Number(item.data?.round))),
+    [RETURN_VISIT_DUE_KIND]: async (item) =>
+      void (await complaints.returnVisitDue(item.ref, Number(item.data?.closedVersion), item.data?.reason === 'major' ? 'major' : 'random', item.at)),
   };
   const scanner = new DueScanner(due, dueHandlers, parts.clock, parts.logger, { lease: new MongoLease(conn, 'due-scanner') });
   return {

@@ -152,6 +152,8 @@ const summary = {
 };
 const summaryRequired = ['number', 'status', 'category', 'severity', 'createdAt', 'deadlines'];
 
+const numberParameter = { name: 'number', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{10}$' } };
+
 /** What every error answer looks like, by status. */
 function errors(statuses: Record<string, string>, withRetryAfter: string[] = []): Record<string, unknown> {
   return Object.fromEntries(
@@ -174,7 +176,8 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'Complaint desk API',
       version: '0.2.0',
       description:
-        'File complaints from hotlines, e-mail gateways and phone agents, and look them up. Filing needs an API key ' +
+        'File complaints from hotlines, e-mail gateways and phone agents, look them up, and post back the customer’s ' +
+        'answer to the satisfaction survey and their appeal. Filing, answers and appeals need an API key ' +
         '(`Authorization: Bearer <key>`; one per integrating system) wherever the service has keys configured (always in production). ' +
         'One customer’s personal data is exported or erased on request through the personal-data API, with an admin key only.',
     },
@@ -266,6 +269,62 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/complaints/{number}/satisfaction': {
+        post: {
+          operationId: 'rateComplaint',
+          summary: 'The customer’s answer to the satisfaction survey, from the filing system that asked them (1–5, or not satisfied)',
+          description:
+            'A rating of 3 or more closes the ticket; 1–2 or `notSatisfied` leave it resolved and the answer offers an appeal ' +
+            '(`POST …/appeal`). The comment is kept with the ticket’s messages. Only while a survey is open (sent, not answered, its window not passed).',
+          security: [{ apiKey: [] }],
+          parameters: [numberParameter],
+          requestBody: { required: true, content: json('SatisfactionInput') },
+          responses: {
+            '200': { description: 'Recorded', content: json('Satisfaction') },
+            ...errors(
+              {
+                '400': 'Invalid JSON, a body that is not a JSON object, $-prefixed fields, or not a ticket number',
+                '401': 'No valid API key',
+                '404': 'No such ticket',
+                '409': 'The ticket is not waiting for a rating (no survey was sent, it was answered, or its window passed)',
+                '413': 'Body larger than the configured limit',
+                '415': 'Body is not JSON (or not UTF-8)',
+                '422': 'A rating that is not a whole number from 1 to 5, neither a rating nor notSatisfied, unknown fields, or a comment too long (each problem named)',
+                '429': 'Too many requests from this address; retry after Retry-After seconds',
+                '503': 'Database unavailable; retry after Retry-After seconds',
+              },
+              ['429', '503'],
+            ),
+          },
+        },
+      },
+      '/api/complaints/{number}/appeal': {
+        post: {
+          operationId: 'appealComplaint',
+          summary: 'The customer appeals the result: the ticket is reopened with its number and a new resolution deadline',
+          description: 'Possible while the ticket is resolved, or closed for at most APPEAL_DAYS. The reason is kept with the ticket’s messages; the owner and the supervisors are told.',
+          security: [{ apiKey: [] }],
+          parameters: [numberParameter],
+          requestBody: { required: true, content: json('AppealInput') },
+          responses: {
+            '200': { description: 'Reopened', content: json('TicketStatus') },
+            ...errors(
+              {
+                '400': 'Invalid JSON, a body that is not a JSON object, $-prefixed fields, or not a ticket number',
+                '401': 'No valid API key',
+                '404': 'No such ticket',
+                '409': 'The ticket cannot be appealed now (not resolved, or closed longer ago than the appeal window)',
+                '413': 'Body larger than the configured limit',
+                '415': 'Body is not JSON (or not UTF-8)',
+                '422': 'Unknown fields or a reason too long (each problem named)',
+                '429': 'Too many requests from this address; retry after Retry-After seconds',
+                '503': 'Database unavailable; retry after Retry-After seconds',
+              },
+              ['429', '503'],
+            ),
+          },
+        },
+      },
       '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', responses: { '200': { description: 'The process is up', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } } } } } } },
       '/readyz': {
         get: {
@@ -302,6 +361,33 @@ export function openApiDocument(): Record<string, unknown> {
           type: 'object',
           required: ['erased', 'tickets'],
           properties: { erased: { type: 'integer', minimum: 0 }, tickets: { type: 'array', items: { type: 'string', pattern: '^[0-9]{10}$' } } },
+        },
+        SatisfactionInput: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'A rating, or notSatisfied: true (or both)',
+          properties: {
+            rating: { type: 'integer', minimum: 1, maximum: 5, description: '1 (very unsatisfied) to 5 (very satisfied)' },
+            comment: { type: 'string', maxLength: 2000, description: 'What the customer said about it' },
+            notSatisfied: { type: 'boolean', description: 'The customer said they are not satisfied' },
+          },
+          anyOf: [{ required: ['rating'] }, { required: ['notSatisfied'], properties: { notSatisfied: { const: true } } }],
+        },
+        Satisfaction: {
+          type: 'object',
+          required: ['number', 'status', 'rating', 'closed', 'offerAppeal'],
+          properties: {
+            number: summary.number,
+            status: summary.status,
+            rating: { type: ['integer', 'null'], minimum: 1, maximum: 5 },
+            closed: { type: 'boolean', description: 'The ticket is closed (a rating of 3 or more)' },
+            offerAppeal: { type: 'boolean', description: 'Offer the customer an appeal (POST …/appeal)' },
+          },
+        },
+        AppealInput: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { reason: { type: 'string', maxLength: 2000, description: 'Why the customer appeals, in their words' } },
         },
         Error: error,
         Readiness: { type: 'object', required: ['status', 'database'], properties: { status: { type: 'string', enum: ['ready', 'unavailable'] }, database: { type: 'string', enum: ['up', 'down'] } } },

@@ -153,7 +153,14 @@ export class MongoDueIndex {
     try {
       const current = await this.cursors.findOne({ _id: `due:${this.scanner}` }).lean<{ value: number }>();
       if ((current?.value ?? 0) >= bucket) return;
-      await this.cursors.replaceOne({ _id: `due:${this.scanner}` }, { _id: `due:${this.scanner}`, value: bucket, at: new Date() }, { upsert: true });
+      const doc = { _id: `due:${this.scanner}`, value: bucket, at: new Date() };
+      try {
+        await this.cursors.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      } catch (err) {
+        // Two scanners' first marks raced (an upsert is not atomic on FerretDB): the document exists now.
+        if (!isDuplicateKey(err)) throw err;
+        await this.cursors.replaceOne({ _id: doc._id, value: { $lt: bucket } }, doc);
+      }
       this.scannedCache = { value: bucket, until: Date.now() + 1000 };
     } catch (err) {
       // Two scanners creating the cursor at once (an upsert is not atomic on FerretDB): it exists now, so mark again.

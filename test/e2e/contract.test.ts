@@ -51,7 +51,7 @@ describe('the API contract', () => {
     });
     const summary = output.slice(output.indexOf('SUMMARY'));
     expect({ code, report: code === 0 ? 'ok' : output.slice(-6000) }).toEqual({ code: 0, report: 'ok' });
-    expect(summary).toMatch(/Tested: 7/);
+    expect(summary).toMatch(/Tested: 9/);
     expect(summary).toMatch(/Stateful/);
   });
 });

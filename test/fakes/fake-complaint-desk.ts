@@ -118,6 +118,19 @@ export class FakeComplaintDesk implements ComplaintDesk {
     return t ? this.view(t) : null;
   }
 
+  /** Ratings and appeals the dialogs recorded. */
+  readonly ratings: Array<{ number: string; rating: number }> = [];
+  readonly appeals: Array<{ number: string; reason: string }> = [];
+
+  async rate(number: string, rating: number): Promise<{ closed: boolean; offerAppeal: boolean }> {
+    this.ratings.push({ number, rating });
+    return { closed: rating >= 3, offerAppeal: rating <= 2 };
+  }
+
+  async appeal(number: string, reason: string): Promise<void> {
+    this.appeals.push({ number, reason });
+  }
+
   async requestPerson(number: string): Promise<void> {
     this.find(number).personRequested = true;
   }

@@ -7,7 +7,8 @@ import type { types } from '@slack/bolt';
 import { CATEGORIES, REMEDIES, SEVERITIES } from '../../../src/domain/taxonomy';
 import type { Ticket } from '../../../src/domain/ticket';
 import { REJECT_REASONS } from '../i18n';
-import { ESCALATE_VIEW_ID, FLAG_VIEW_ID, RECLASSIFY_VIEW_ID, UNFLAG_VIEW_ID, REJECT_VIEW_ID, RELEASE_VIEW_ID, REPLY_PREVIEW_VIEW_ID, REPLY_VIEW_ID, REQUEST_INFO_VIEW_ID, RESOLVE_VIEW_ID } from '../ids';
+import { ESCALATE_VIEW_ID, FLAG_VIEW_ID, RECLASSIFY_VIEW_ID, UNFLAG_VIEW_ID, REJECT_VIEW_ID, RELEASE_VIEW_ID, REPLY_PREVIEW_VIEW_ID, REPLY_VIEW_ID, REQUEST_INFO_VIEW_ID, RESOLVE_VIEW_ID, RETURN_VISIT_VIEW_ID } from '../ids';
+import { VISIT_OUTCOMES } from './return-visit';
 import type { SlackText } from '../slack-text';
 import { chunks, escapeMrkdwn, quoteCustomerText, truncate } from './mrkdwn';
 
@@ -188,5 +189,15 @@ export function flagModal(t: Ticket, text: SlackText, meta: ModalMeta, unflag = 
     heading(t, text),
     { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(unflag ? w.unflagIntro(t.number) : w.flagIntro(t.number)) } },
     textInput('reason', w.reasonLabel, { multiline: true, max: 500, hint: w.reasonHint }),
+  ]);
+}
+
+/** The outcome of a return visit: reached and satisfied / reached, not satisfied / not reached, and a required note. */
+export function returnVisitModal(t: Ticket, text: SlackText, meta: ModalMeta): View {
+  const v = text.m.visit;
+  return modal(RETURN_VISIT_VIEW_ID, v.title, text, meta, [
+    heading(t, text),
+    select('outcome', v.outcomeLabel, VISIT_OUTCOMES.map((o) => [o, v.outcome[o]!]), null),
+    textInput('note', v.noteLabel, { multiline: true, max: TEXT_MAX }),
   ]);
 }

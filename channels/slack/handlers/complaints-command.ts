@@ -1,6 +1,7 @@
 /**
- * `/complaints` for agents and supervisors: help, status, mine, search for everyone; overdue and
- * stats for supervisors only (others get a polite refusal). Answers are ephemeral Block Kit in
+ * `/complaints` for agents and supervisors: help, status, mine, search for everyone; survey (the
+ * satisfaction survey of a resolved ticket, sent by hand when SURVEY_AUTO=false, or again) for the
+ * ticket's owner or a supervisor; overdue and stats for supervisors only (others get a polite refusal). Answers are ephemeral Block Kit in
  * the app's language, sent through the command's response URL after the acknowledgement (the
  * queries behind overdue, stats and search may take longer than Slack's 3 s).
  */
@@ -13,7 +14,7 @@ import type { QuarterlyReport } from '../../../src/reports/quarterly-report';
 import { statsBlocks, ticketList } from '../blocks/lists';
 import { escapeMrkdwn, mention, slackDate } from '../blocks/mrkdwn';
 import { createTicketCard } from '../blocks/ticket-card';
-import { explain, type SlackHandlerDeps } from './common';
+import { agentOf, explain, type SlackHandlerDeps } from './common';
 import { applyFlag, openFlagModal } from './malicious-flag';
 
 const DIMENSIONS: readonly Breakdown[] = BREAKDOWNS;
@@ -85,6 +86,18 @@ async function answer(input: string, userId: string, respond: RespondFn, deps: S
         const t = await deps.complaints.get(number);
         const card = createTicketCard(t, deps.text, now);
         return void (await say(card.text, card.blocks.filter((b) => b.type !== 'actions')));
+      }
+      case 'survey': {
+        const number = args[0] ?? '';
+        if (!parseTicketNumber(number)) return void (await say(c.surveyUsage, [section(c.surveyUsage)]));
+        const t = await deps.complaints.get(number);
+        if (t.owner && t.owner.id !== userId && !(await deps.supervisors.has(userId))) {
+          const text = deps.text.m.reply.notYourTicket(number);
+          return void (await say(text, [section(escapeMrkdwn(text))]));
+        }
+        const sent = await deps.complaints.sendSurvey(number, agentOf({ id: userId }));
+        const text = c.surveySent(number, sent.survey ? slackDate(sent.survey.dueAt, deps.text.timeZone) : '—');
+        return void (await say(text, [section(text)]));
       }
       case 'mine': {
         const tickets = await deps.queries.openOwnedBy(userId, 200);

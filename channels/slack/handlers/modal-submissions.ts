@@ -84,7 +84,7 @@ export function registerModalSubmissions(app: App, deps: SlackHandlerDeps): void
   const m = deps.text.m.modal;
   const tooLong = (s: string, max: number) => [...s].length > max;
 
-  onSubmit(app, RESOLVE_VIEW_ID, deps, ({ meta, values, viewId }, { body }): Checked => {
+  onSubmit(app, RESOLVE_VIEW_ID, deps, ({ meta, values }, { body }): Checked => {
     const result = text(values, 'result');
     const amount = parseAmount(text(values, 'amount'));
     const remedy = selected(values, 'remedy');
@@ -100,9 +100,13 @@ export function registerModalSubmissions(app: App, deps: SlackHandlerDeps): void
     if (Object.keys(errors).length) return errors;
     return async () => {
       const actor = agentOf(body.user);
-      const asSupervisor = await deps.supervisors.has(actor.id);
-      await deps.complaints.transition(meta.n, 'resolve', { actor, expectedVersion: meta.v, resolution: { remedy: (remedy as Remedy | null) ?? null, amount: amount ?? null, note: result } });
-      if (notice) await deps.complaints.sendAgentMessage(meta.n, { text: notice, messageId: `slack-${viewId}` }, actor, { asSupervisor });
+      // What the customer is told goes into the result notice (with the remedy and how to appeal).
+      await deps.complaints.transition(meta.n, 'resolve', {
+        actor,
+        expectedVersion: meta.v,
+        resolution: { remedy: (remedy as Remedy | null) ?? null, amount: amount ?? null, note: result },
+        ...(notice ? { customerNotice: notice } : {}),
+      });
     };
   });
 

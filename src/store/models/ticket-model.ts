@@ -78,6 +78,11 @@ export const ticketSchema = new Schema(
     satisfaction: { type: Mixed, default: undefined },
     /** Derived figures (src/domain/ticket-figures.ts), kept up to date by every change. */
     figures: { type: Mixed, default: undefined },
+    /** Notices to the customer (result, survey) and how each went out (src/domain/notices.ts). */
+    notices: { type: [Mixed], default: undefined },
+    /** The latest satisfaction survey and the return visit (src/domain/follow-up.ts). */
+    survey: { type: Mixed, default: undefined },
+    returnVisit: { type: Mixed, default: undefined },
     erased: { type: Boolean, default: false },
     lookupCodeHash: { type: String, required: true },
     idempotencyKey: { type: String, default: undefined },

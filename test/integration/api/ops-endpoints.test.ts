@@ -105,6 +105,14 @@ describe('/healthz and /readyz', () => {
   });
 });
 
+describe('stopping while the database is away', () => {
+  it('when a service whose database never answered is stopped, then the stop completes and nothing starts afterwards', async () => {
+    // Its scheduler's first pass (run at start) is still waiting for the database: the stop must not wait for it.
+    await noDb.stop();
+    expect((await fetch(`${noDb.url}/healthz`).catch(() => null))?.status).toBeUndefined();
+  });
+});
+
 describe('/metrics', () => {
   it('when scraped, then it is Prometheus text with the service metrics and process defaults', async () => {
     const res = await fetch(`${server.url}/metrics`);

@@ -99,9 +99,14 @@ describe('/complaints', () => {
     expect((await run(boss, 'stats someday')).text).toContain('Give the period');
     expect((await run(boss, 'stats 2020-01')).blocks).toContain('No tickets were filed');
     expect((await run(boss, 'overdue')).text).toBe('No open ticket is past a deadline.');
-    // A month later every open ticket is past its deadlines.
-    offsetMs = 30 * 86_400_000;
+    // Two hours later the tickets nobody has contacted are past their first-contact deadline (1 h),
+    // once the SLA scanner (every SLA_SCAN_INTERVAL_SECONDS) has marked them overdue.
+    await server.effects.drain();
+    await server.jobs.scan();
+    offsetMs = 2 * 3600_000;
     try {
+      await server.jobs.scan();
+      await server.effects.drain();
       const overdue = await run(groupBoss, 'overdue');
       expect(overdue.text).toMatch(/^Open tickets past a deadline \(\d+\), most overdue first:$/);
       expect(overdue.blocks).toContain(':rotating_light:');

@@ -55,7 +55,7 @@ describe('Slack modals', () => {
     return r.json;
   }
 
-  it('when Resolve is submitted with an amount out of range, then the modal says so; when valid, then the ticket is resolved with its remedy and the customer gets the notice', async () => {
+  it('when Resolve is submitted with an amount out of range, then the modal says so; when valid, then the ticket is resolved with its remedy and the customer gets the result notice', async () => {
     const t = await ticket();
     const view = await open(t, 'ticket_resolve');
     expect(view.callback_id).toBe('view_resolve');
@@ -73,7 +73,9 @@ describe('Slack modals', () => {
     const after = await server.complaints.get(t.n);
     expect(after.status).toBe('resolved');
     expect(after.resolution).toMatchObject({ remedy: 'refund', amount: 199.5, note: 'Refunded in full after checking the order', by: { kind: 'agent', id: owner.id } });
-    expect(webchat.sent.map((s) => s.text)).toContain('We refunded 199.50 yuan.');
+    // What the customer is told goes into the result notice (with the remedy and how to appeal).
+    await server.noticeDelivery.drain();
+    expect(webchat.sent.some((s) => s.text.includes('What we found: We refunded 199.50 yuan.') && s.text.includes('Remedy: a refund (amount 199.50)'))).toBe(true);
     const note = fake.callsOf('chat.postMessage').find((c) => c.args.thread_ts === t.ts && String(c.args.text).includes('Resolved by'));
     expect(note?.args.text).toContain('Refund 199.50');
   });
