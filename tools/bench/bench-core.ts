@@ -2,11 +2,11 @@
 import type { Connection } from 'mongoose';
 import pino from 'pino';
 import type { Classifier } from '../../src/domain/classification';
-import { systemClock, type CoreLogger } from '../../src/domain/ports';
+import { systemClock, type Clock, type CoreLogger } from '../../src/domain/ports';
 import { composeCore, type Core } from '../../src/server/compose-core';
 import { PolicySlaPlanner } from '../../src/sla/sla-planner';
 
-export function benchCore(conn: Connection, classifier: Classifier, logger: CoreLogger = pino({ level: 'silent' })): Core {
+export function benchCore(conn: Connection, classifier: Classifier, logger: CoreLogger = pino({ level: 'silent' }), clock: Clock = systemClock): Core {
   return composeCore(
     conn,
     {
@@ -20,6 +20,6 @@ export function benchCore(conn: Connection, classifier: Classifier, logger: Core
       writeQueueLimit: 100_000,
       feedIntervalMs: 0,
     },
-    { classifier, sla: PolicySlaPlanner.fromSettings({ preset: 'service', timeZone: 'Asia/Shanghai', region: 'CN' }), clock: systemClock, logger },
+    { classifier, sla: PolicySlaPlanner.fromSettings({ preset: 'service', timeZone: 'Asia/Shanghai', region: 'CN' }), clock, logger },
   );
 }

@@ -8,11 +8,9 @@
  * handler schedules them as it does in the service. Target: 200 k / 10 k ≤ 1.5×.
  */
 import mongoose from 'mongoose';
-import pino from 'pino';
 import { loadModel } from '../../src/nlp/trained-classifier';
-import { PolicySlaPlanner } from '../../src/sla/sla-planner';
 import { createIndexes } from '../../src/store/database';
-import { composeCore } from '../../src/server/compose-core';
+import { benchCore } from './bench-core';
 import { ticketModel } from '../../src/store/models/ticket-model';
 import { formatTicketNumber, type Ticket } from '../../src/domain/ticket';
 import { SLA_DUE_KIND } from '../../src/domain/check-deadlines';
@@ -42,20 +40,7 @@ export async function benchSla(uri: string, opts: { sizes: number[]; due: number
   const rows: SlaBenchRow[] = [];
   try {
     await createIndexes(conn);
-    const core = composeCore(
-      conn,
-      {
-        timeZone: 'Asia/Shanghai',
-        confidenceThreshold: 0.5,
-        recurrenceWindowDays: 30,
-        contactHashSecret: 'bench-secret-0123456789',
-        lookupMaxFailures: 10,
-        lookupLast4FreeFailures: 5,
-        writeQueueLimit: 100_000,
-        feedIntervalMs: 0,
-      },
-      { classifier: loadModel(), sla: PolicySlaPlanner.fromSettings({ preset: 'service', timeZone: 'Asia/Shanghai', region: 'CN' }), clock, logger: pino({ level: 'silent' }) },
-    );
+    const core = benchCore(conn, loadModel(), undefined, clock);
     const service = core.complaints;
     const body = (i: number) => ({ description: `The kettle stopped heating after two days (${i}); refund please.`, customer: { name: 'Bench', phone: `139${String(i).padStart(8, '0')}` }, desiredRemedy: 'refund' });
     // A template of the seeded tickets (a real filing's shape), in a year of its own.
