@@ -22,6 +22,9 @@ import { closeSpan, reopenSpan } from './tiers';
 import { resultNoticeText, surveyText, type NoticeKind, type NoticeOutcome, type NoticeRef } from './notices';
 import { currentSurvey, DEFAULT_FOLLOW_UP, SurveyNotPossibleError, type FollowUpSettings } from './follow-up';
 
+/** The action that records a notice's delivery outcome: record-keeping, not a decision. */
+const NOTICE_SETTLED = 'notice_settled';
+
 export interface ChangeDeps {
   tickets: TicketRepository;
   feed: ChangeFeed;
@@ -171,7 +174,7 @@ export class ChangeTicket {
 
   /** The notice delivery settled a notice: how it went out and whether it arrived (once). */
   recordNotice(number: string, id: string, outcome: NoticeOutcome): Promise<Ticket> {
-    return this.change(number, { actor: { kind: 'system', id: 'notices' }, action: 'notice_settled', params: { id, status: outcome.status } }, (before, now) => {
+    return this.change(number, { actor: { kind: 'system', id: 'notices' }, action: NOTICE_SETTLED, params: { id, status: outcome.status } }, (before, now) => {
       const notice = before.notices?.find((n) => n.id === id);
       if (!notice || notice.status !== 'pending') throw new AlreadyRecorded();
       const settled: NoticeRef = {
@@ -443,9 +446,19 @@ export class ChangeTicket {
    * action and parameters) — anything older may have been undone since, so it does not count.
    */
   private async alreadyCommitted(t: Ticket, requestKey: string, expectedVersion: number | undefined): Promise<boolean> {
-    const version = expectedVersion !== undefined ? expectedVersion + 1 : t.version;
-    if (version > t.version || version < 2) return false;
-    return (await this.deps.feed.entryOf(t.number, version))?.requestKey === requestKey;
+    if (expectedVersion !== undefined) {
+      const version = expectedVersion + 1;
+      if (version > t.version || version < 2) return false;
+      return (await this.deps.feed.entryOf(t.number, version))?.requestKey === requestKey;
+    }
+    // The latest change, looking past the desk's own record-keeping that may have followed it at
+    // once (a notice's delivery outcome changes nothing anyone decided).
+    for (let version = t.version; version >= 2 && version > t.version - 4; version--) {
+      const entry = await this.deps.feed.entryOf(t.number, version);
+      if (entry?.requestKey === requestKey) return true;
+      if (entry?.action !== NOTICE_SETTLED) return false;
+    }
+    return false;
   }
 
   private committed(entry: FeedEntry): void {
