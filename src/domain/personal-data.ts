@@ -21,7 +21,7 @@ import { ValidationError } from './errors';
 import { customerKeyOf } from './file-complaint';
 import type { AuditLog, Clock, CoreLogger, CustomerIndex, DueSchedule, MessageStore, TicketMessage, TicketRepository } from './ports';
 import { CATEGORIES } from './taxonomy';
-import type { Actor, Ticket } from './ticket';
+import { evidenceSummary, outcomeView, type Actor, type Ticket } from './ticket';
 
 export const RETENTION_DUE_KIND = 'anonymise';
 export const RETENTION_ACTOR: Actor = { kind: 'system', id: 'retention', name: 'Retention' };
@@ -122,7 +122,7 @@ export class PersonalData {
     const messages = [];
     for (const ref of t.messages) {
       const m = await this.deps.messages.get(ref.id);
-      messages.push({ at: ref.at, direction: ref.direction, text: m?.text ?? null, evidence: (m?.evidence ?? []).map((e) => ({ name: e.name, contentType: e.contentType, size: e.size, sha256: e.sha256 })) });
+      messages.push({ at: ref.at, direction: ref.direction, text: m?.text ?? null, evidence: (m?.evidence ?? []).map(evidenceSummary) });
     }
     return {
       number: t.number,
@@ -144,10 +144,9 @@ export class PersonalData {
       merchant: t.merchant,
       amount: t.amount,
       desiredRemedy: t.desiredRemedy,
-      evidence: t.evidence.map((e) => ({ name: e.name, contentType: e.contentType, size: e.size, sha256: e.sha256 })),
+      evidence: t.evidence.map(evidenceSummary),
       history: t.history.map((h) => ({ status: h.to, action: h.action, at: h.at, by: h.actor.kind })),
-      resolution: t.resolution ? { remedy: t.resolution.remedy, amount: t.resolution.amount, note: t.resolution.note, at: t.resolution.at } : null,
-      rejection: t.rejection ? { reason: t.rejection.reason, at: t.rejection.at } : null,
+      ...outcomeView(t),
       satisfaction: t.satisfaction ? { rating: t.satisfaction.rating, at: t.satisfaction.at } : null,
       flags: { repeatOf: t.flags.recurrenceOf, flaggedMalicious: t.flags.suspectedMalicious ? { reason: t.flags.suspectedMalicious.reason } : null },
       messages,

@@ -270,3 +270,16 @@ export function joinPersonal(r: TicketRecord, p: PersonalValues | null): Ticket 
     evidence: evidence.map((e, i) => ({ ...e, name: p?.evidence[i]?.name ?? `evidence-${i + 1}`, ...(p?.evidence[i]?.url ? { url: p.evidence[i]!.url } : {}) })),
   };
 }
+
+/** What a view of a ticket shows of one piece of evidence: what it is, never where it is stored. */
+export function evidenceSummary(e: Pick<Evidence, 'name' | 'contentType' | 'size' | 'sha256'>) {
+  return { name: e.name, contentType: e.contentType, size: e.size, sha256: e.sha256 };
+}
+
+/** What a view of a ticket shows of how it ended (the API's full view, the customer's export). */
+export function outcomeView(t: Pick<Ticket, 'resolution' | 'rejection'>) {
+  return {
+    resolution: t.resolution ? { remedy: t.resolution.remedy, amount: t.resolution.amount, note: t.resolution.note, at: t.resolution.at } : null,
+    rejection: t.rejection ? { reason: t.rejection.reason, at: t.rejection.at } : null,
+  };
+}

@@ -1,7 +1,7 @@
 /** How tickets look to API clients. Contacts are always masked; internal hashes never leave. */
 import type { FileResult } from '../domain/complaint-service';
 import { maskContact, maskName } from '../domain/mask';
-import type { Ticket, TicketDeadline } from '../domain/ticket';
+import { evidenceSummary, outcomeView, type Ticket, type TicketDeadline } from '../domain/ticket';
 import type { Taxonomy } from '../domain/taxonomy-config';
 
 function deadlines(list: TicketDeadline[]): Record<string, unknown> {
@@ -66,9 +66,8 @@ export function ticketView(t: Ticket, tx: Taxonomy) {
     merchant: t.merchant,
     amount: t.amount,
     desiredRemedy: t.desiredRemedy,
-    evidence: t.evidence.map((e) => ({ name: e.name, contentType: e.contentType, size: e.size, sha256: e.sha256 })),
+    evidence: t.evidence.map(evidenceSummary),
     history: t.history.map((h) => ({ status: h.to, at: h.at, by: h.actor.kind })),
-    resolution: t.resolution ? { remedy: t.resolution.remedy, amount: t.resolution.amount, note: t.resolution.note, at: t.resolution.at } : null,
-    rejection: t.rejection ? { reason: t.rejection.reason, at: t.rejection.at } : null,
+    ...outcomeView(t),
   };
 }

@@ -9,6 +9,7 @@ import { loadModel } from '../../src/nlp/trained-classifier';
 import { createIndexes } from '../../src/store/database';
 import { benchCore } from './bench-core';
 import type { Classifier } from '../../src/domain/classification';
+import { median } from '../../nlp-models/scripts/perf';
 
 export interface FilingBenchResult {
   concurrency: number;
@@ -21,12 +22,6 @@ export interface FilingBenchResult {
   ratio: number;
   ratioMin: number;
   ratioMax: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const TEXTS = [

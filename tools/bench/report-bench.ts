@@ -28,6 +28,7 @@ import { PolicySlaPlanner } from '../../src/sla/sla-planner';
 import { createIndexes } from '../../src/store/database';
 import { TicketSealer } from '../../src/store/ticket-documents';
 import { planDeadlines } from '../../src/domain/plan-deadlines';
+import { median } from '../../nlp-models/scripts/perf';
 
 const TZ = 'Asia/Shanghai';
 const SECRET = 'bench-dashboard-secret-0123456789';
@@ -52,12 +53,6 @@ export interface ReportBenchResult {
   rebuildSeconds: [number, number];
   rows: ReportBenchRow[];
   rounds: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** A deterministic pseudo-random source (the same data every run). */

@@ -14,6 +14,7 @@ import { benchCore } from './bench-core';
 import { ticketModel } from '../../src/store/models/ticket-model';
 import { formatTicketNumber, type Ticket } from '../../src/domain/ticket';
 import { SLA_DUE_KIND } from '../../src/domain/check-deadlines';
+import { median } from '../../nlp-models/scripts/perf';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -24,12 +25,6 @@ export interface SlaBenchRow {
   medianMs: number;
   handled: number[];
   seedSeconds: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export async function benchSla(uri: string, opts: { sizes: number[]; due: number; rounds: number }): Promise<SlaBenchRow[]> {
