@@ -88,7 +88,7 @@ export function wechatRouter(deps: WeChatRouterDeps): WeChatRouter {
   const holder = crypto.randomBytes(8).toString('hex');
   const turns = new Map<string, Promise<UserDoc | undefined>>();
   const inFlight = new Set<Promise<void>>();
-  /** Messages this instance is answering or recording (their done mark not yet written). */
+  /** Messages this instance is answering or recording (the customer's record not yet written). */
   const inHand = new Set<string>();
   const router = express.Router();
 
@@ -210,11 +210,12 @@ export function wechatRouter(deps: WeChatRouterDeps): WeChatRouter {
       early?.catch(() => undefined);
       const claimed = await store.claimInbound(key, holder);
       if (claimed !== true) {
-        // A retry of a message in hand (or done). One whose holder went quiet well past WeChat's
-        // 5 s (the instance died) is taken over; otherwise the retry is only acknowledged. Still in
-        // hand here (answered, its done mark being written after the answer): never taken over.
-        if (inHand.has(key)) return null;
-        const stale = !claimed.done && now() - claimed.at.getTime() > settings.replyBudgetMs + 3000;
+        // A retry of a message in hand (or answered). One whose holder went quiet well past
+        // WeChat's 5 s (the instance died) is taken over: the bot's own record of the messages it
+        // processed keeps it from answering one twice. Otherwise the retry is only acknowledged.
+        // Still in hand here (answered, its record being written after the answer): never taken over.
+        if (claimed === 'gone' || inHand.has(key)) return null;
+        const stale = now() - claimed.at.getTime() > settings.replyBudgetMs + 3000;
         if (!stale || !(await store.takeOverInbound(claimed, holder))) return null;
         logger.info('wechat: took over a message whose first handler went quiet');
       }
@@ -226,8 +227,10 @@ export function wechatRouter(deps: WeChatRouterDeps): WeChatRouter {
         const known = await slot.previous;
         const user = known ?? (await (early ?? store.user(openId)));
         const activity = await toActivity(m, kind, user?.choices ?? null);
-        // Messages that waited for this customer go out with this answer, oldest first.
-        const waiting = store.claimWaiting(openId, holder, (user?.handedOver ?? 0) + 1).catch((err: unknown) => {
+        // Messages that waited for this customer go out with this answer, oldest first. The queue
+        // is read when the customer's record says something was queued, or when the record is the
+        // one the previous message here wrote (a queued message may have moved it since).
+        const waiting = (known || store.mayWait(user) ? store.claimWaiting(openId, holder, (user?.handedOver ?? 0) + 1) : Promise.resolve([])).catch((err: unknown) => {
           logger.warn({ err: { message: (err as Error).message } }, 'wechat: waiting messages not readable now; they go with a later message');
           return [] as PendingItem[];
         });
@@ -249,8 +252,8 @@ export function wechatRouter(deps: WeChatRouterDeps): WeChatRouter {
 
       /**
        * The answer's text (the passive reply's, or sent by the API when late). The writes that only
-       * record the message — the customer's record, the waiting messages handed over, the MsgId
-       * done — run after the answer, off WeChat's clock; the customer's slot ends with them.
+       * record the message — the customer's record, the waiting messages handed over — run after
+       * the answer, off WeChat's clock; the customer's slot ends with them.
        */
       const finish = (r: Awaited<typeof work>, passive: boolean): string | null => {
         const lang: BotLanguage = r.replies.language ?? r.user?.lang ?? 'zh-CN';
@@ -295,9 +298,11 @@ export function wechatRouter(deps: WeChatRouterDeps): WeChatRouter {
             return handedOver ? { ...written, handedOver } : written;
           });
         handedToWrites = true;
-        // The customer's next message here waits for their record only; the done mark is nobody's wait.
-        afterAnswer(recorded, (record) => slot.end(record as UserDoc | undefined));
-        afterAnswer(store.finishInbound(key), () => inHand.delete(key));
+        // The customer's next message here waits for their record.
+        afterAnswer(recorded, (record) => {
+          slot.end(record as UserDoc | undefined);
+          inHand.delete(key);
+        });
         return passive ? (pieces[0] ?? null) : null;
       };
 

@@ -5,11 +5,16 @@
  *
  * - `wechat_inbound/<appId>:<key>`: a message (MsgId) or event (FromUserName + CreateTime) being
  *   processed. Inserting it is the right to process it: WeChat's retries, on any instance, find
- *   it and are answered without running the dialog again. The holder marks it `done`.
+ *   it and are answered without running the dialog again. No "done" mark is written: whether the
+ *   bot has answered a message is in its conversation state (the ids of the messages it
+ *   processed, saved before any answer goes out), so a message taken over from a holder that went
+ *   quiet is answered at most once, and a message costs one write here, not two.
  * - `wechat_users/<appId>:<openId>`: when the customer last wrote (the 48-hour window of
- *   customer-service messages), their language, the numbered options last shown to them, and
- *   how far their waiting messages were handed over. Written by whoever handles the customer's
- *   message (last writer wins: these are facts of the latest message, not counters).
+ *   customer-service messages), their language, the numbered options last shown to them, how far
+ *   their waiting messages were handed over and how far they were queued (so a message looks at
+ *   the waiting queue only when something is in it). Written by whoever handles the customer's
+ *   message (last writer wins: these are facts of the latest message), and by a queued message
+ *   (`queued` only moves forward).
  * - `wechat_pending/<appId>:<openId>:<n>`: messages that wait for the customer's next message,
  *   a gap-free sequence per customer (appending inserts the next n; a duplicate means another
  *   instance took it). Handing one over is claimed by inserting `…:<n>#claim`; the claim is
@@ -24,7 +29,6 @@ export interface InboundDoc {
   _id: string;
   at: Date;
   holder: string;
-  done?: boolean;
 }
 
 export interface UserDoc {
@@ -36,6 +40,11 @@ export interface UserDoc {
   choices?: string[] | null;
   /** Waiting messages up to this position have been handed over (a hint: claims decide). */
   handedOver?: number;
+  /**
+   * The last position queued for this customer (only moves forward; written after the message is
+   * in the queue). Past `handedOver`: something may wait. Missing: nothing was ever queued.
+   */
+  queued?: number;
   unsubscribedAt?: Date | null;
   updatedAt: Date;
 }
@@ -81,8 +90,11 @@ export class WeChatStore {
 
   // ---- inbound messages: process each once -----------------------------------------------------
 
-  /** True if this caller may process the message; otherwise the record of whoever has it. */
-  async claimInbound(key: string, holder: string): Promise<true | InboundDoc> {
+  /**
+   * True if this caller may process the message; otherwise the record of whoever has it, or
+   * 'gone' when it went between the two calls (retention: the message is that old, so it was handled).
+   */
+  async claimInbound(key: string, holder: string): Promise<true | InboundDoc | 'gone'> {
     const _id = `${this.appId}:${key}`;
     try {
       await this.inbound.insertOne({ _id, at: new Date(), holder });
@@ -90,9 +102,7 @@ export class WeChatStore {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
-    const doc = await this.inbound.findOne({ _id });
-    // Gone between the two calls (retention): the message is that old, so it was handled.
-    return doc ?? { _id, at: new Date(0), holder: '', done: true };
+    return (await this.inbound.findOne({ _id })) ?? 'gone';
   }
 
   /** Take over a message whose holder went quiet (died or hung): delete exactly that claim, insert ours. */
@@ -107,25 +117,29 @@ export class WeChatStore {
     }
   }
 
-  async finishInbound(key: string): Promise<void> {
-    await this.inbound.updateOne({ _id: `${this.appId}:${key}` }, { $set: { done: true } });
-  }
-
   // ---- customers ---------------------------------------------------------------------------------
 
   async user(openId: string): Promise<UserDoc | null> {
     return this.users.findOne({ _id: `${this.appId}:${openId}` });
   }
 
-  async saveUser(openId: string, patch: Partial<Omit<UserDoc, '_id'>>): Promise<void> {
+  async saveUser(openId: string, patch: Partial<Omit<UserDoc, '_id' | 'queued'>>): Promise<void> {
+    await this.upsertUser(openId, { $set: { ...patch, updatedAt: new Date() } });
+  }
+
+  /** Something may wait for this customer: nothing else should look at their queue. */
+  mayWait(user: UserDoc | null): boolean {
+    return (user?.queued ?? 0) > (user?.handedOver ?? 0);
+  }
+
+  private async upsertUser(openId: string, update: { $set: Partial<UserDoc> } | { $max: { queued: number } }): Promise<void> {
     const _id = `${this.appId}:${openId}`;
-    const $set = { ...patch, updatedAt: new Date() };
     try {
-      await this.users.updateOne({ _id }, { $set }, { upsert: true });
+      await this.users.updateOne({ _id }, update, { upsert: true });
     } catch (err) {
-      // Two first messages of a new customer at once: the other upsert inserted it.
+      // Two first writes for a new customer at once: the other upsert inserted it.
       if (!isDuplicateKey(err)) throw err;
-      await this.users.updateOne({ _id }, { $set });
+      await this.users.updateOne({ _id }, update);
     }
   }
 
@@ -143,7 +157,11 @@ export class WeChatStore {
     const keyId = item.key ? `key:${this.appId}:${item.key}` : null;
     if (keyId) {
       const seen = await this.pending.findOne({ _id: keyId });
-      if (seen) return { n: seen.n ?? 0, already: true };
+      if (seen) {
+        // Queued before (its mark may not have been written if that call stopped half-way).
+        if (seen.n) await this.upsertUser(openId, { $max: { queued: seen.n } });
+        return { n: seen.n ?? 0, already: true };
+      }
     }
     const user = await this.user(openId);
     let n = (user?.handedOver ?? 0) + 1;
@@ -160,6 +178,8 @@ export class WeChatStore {
         continue;
       }
       if (keyId) await this.pending.insertOne({ _id: keyId, n, text: '', kind: item.kind, at: new Date() }).catch((err: unknown) => (isDuplicateKey(err) ? undefined : Promise.reject(err)));
+      // After the message is in the queue: a customer message that reads this looks at the queue.
+      await this.upsertUser(openId, { $max: { queued: n } });
       return { n, already: false };
     }
     throw new Error('could not find a free position in the waiting queue');

@@ -57,9 +57,9 @@ export async function openDatabase(settings: DatabaseSettings, logger: Logger): 
         dataDir: settings.dataDir,
         port,
         notify: (m) => logger.info(m),
-        onUnexpectedExit: (code, signal) => {
+        onUnexpectedExit: (code, signal, stderrTail) => {
           if (closing) return;
-          logger.error({ code, signal }, 'embedded database exited; restarting it');
+          logger.error({ code, signal, stderr: stderrTail.slice(-1000) }, 'embedded database exited; restarting it');
           void restart(port);
         },
       });

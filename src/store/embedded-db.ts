@@ -24,8 +24,8 @@ export interface EmbeddedDbOptions {
   port?: number;
   /** Progress messages for humans (build notice); defaults to stderr. */
   notify?: (message: string) => void;
-  /** Called if the child exits without being asked to. */
-  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Called if the child exits without being asked to, with the end of what it wrote to stderr. */
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null, stderrTail: string) => void;
 }
 
 export interface EmbeddedDb {
@@ -193,7 +193,7 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
   });
 
   child.once('exit', (code, signal) => {
-    if (!stopping) opts.onUnexpectedExit?.(code, signal);
+    if (!stopping) opts.onUnexpectedExit?.(code, signal, stderr.trim());
   });
 
   return {

@@ -18,7 +18,12 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'complaint-desk-test-'));
-  const db = await startEmbeddedDb({ dataDir: dir, port: 0 });
+  // Should the database stop during the run, say so with what it wrote (the suites then failing
+  // with ECONNREFUSED are its consequence, not their own defects).
+  const onUnexpectedExit = (code: number | null, signal: NodeJS.Signals | null, stderrTail: string) => {
+    process.stderr.write(`\n*** the embedded database stopped during the tests (${code ?? signal}); its last words:\n${stderrTail || '(nothing on stderr)'}\n`);
+  };
+  const db = await startEmbeddedDb({ dataDir: dir, port: 0, onUnexpectedExit });
   globalThis.__EMBEDDED_DB__ = { db, dir };
   process.env.TEST_MONGODB_URI = db.uri;
 }

@@ -58,9 +58,26 @@ export function thinkMs(who: number, turn: number, maxMs: number): number {
   return crypto.createHash('sha256').update(`${who}:${turn}`).digest().readUInt32BE(0) % maxMs;
 }
 
+/** A promise each of `n` callers awaits that resolves once all `n` have called (everyone starts together). */
+export function barrier(n: number): () => Promise<void> {
+  let arrived = 0;
+  let open!: () => void;
+  const all = new Promise<void>((r) => (open = r));
+  return () => {
+    if (++arrived >= n) open();
+    return all;
+  };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A turn's time, in the run's list and in its turn's list. */
+export function record(latencies: number[], byTurn: number[][] | undefined, turn: number, ms: number): void {
+  latencies.push(ms);
+  if (byTurn) (byTurn[turn] ??= []).push(ms);
 }
 
 export function rssMb(pid: number): number {
@@ -99,12 +116,18 @@ async function call(url: string, init: RequestInit & { json?: unknown } = {}): P
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
-export async function converse(base: string, i: number, latencies: number[], think?: (turn: number) => number): Promise<{ failed: number; ticket: boolean }> {
+/**
+ * One customer's whole complaint over Direct Line. Each answered turn's time goes to `latencies`,
+ * and to `byTurn[turn]` when given (which turn of the script it was). `started`, when given, is
+ * awaited once the conversation is created and greeted, before the first message.
+ */
+export async function converse(base: string, i: number, latencies: number[], think?: (turn: number) => number, byTurn?: number[][], started?: () => Promise<void>): Promise<{ failed: number; ticket: boolean }> {
   const gen = await call(`${base}/v3/directline/tokens/generate`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` }, json: {} });
   const { token, conversationId } = gen.body as { token: string; conversationId: string };
   const auth = { authorization: `Bearer ${token}` };
   await call(`${base}/v3/directline/conversations`, { method: 'POST', headers: auth, json: { locale: 'zh-CN' } });
   let watermark = Number(((await call(`${base}/v3/directline/conversations/${conversationId}/activities`, { headers: auth })).body as { watermark: string }).watermark);
+  await started?.();
   let failed = 0;
   let ticket = false;
   for (const [turn, text] of script(i).entries()) {
@@ -127,7 +150,7 @@ export async function converse(base: string, i: number, latencies: number[], thi
       } else await new Promise((r) => setTimeout(r, 20));
     }
     if (!replied) failed++;
-    else latencies.push(performance.now() - t0);
+    else record(latencies, byTurn, turn, performance.now() - t0);
   }
   return { failed, ticket };
 }

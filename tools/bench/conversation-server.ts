@@ -7,6 +7,7 @@
  */
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MemoryStorage } from 'botbuilder';
 import { loadConfig } from '../../src/config/load-config';
 import { startServer } from '../../src/server/app';
@@ -19,14 +20,27 @@ async function main(): Promise<void> {
   // With `monitorCommands=true` in MONGODB_URI: count the database commands (by command and
   // collection) and print them on one line when stopped, so benchmarks can say what a turn costs.
   const commands: Record<string, number> = {};
-  handle.database.conn.getClient().on('commandStarted', (e) => {
+  const ms: Record<string, number> = {};
+  const keys = new Map<number, string>();
+  const client = handle.database.conn.getClient();
+  client.on('commandStarted', (e) => {
     const target = (e.command as Record<string, unknown>)[e.commandName];
     const key = `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim();
     commands[key] = (commands[key] ?? 0) + 1;
+    keys.set(e.requestId, key);
   });
+  const ended = (e: { requestId: number; duration: number }) => {
+    const key = keys.get(e.requestId);
+    keys.delete(e.requestId);
+    if (key) ms[key] = (ms[key] ?? 0) + e.duration;
+  };
+  client.on('commandSucceeded', ended);
+  client.on('commandFailed', ended);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   process.stdout.write(`${JSON.stringify({ url: handle.url })}\n`);
   process.on('SIGTERM', () => {
-    process.stdout.write(`${JSON.stringify({ commands })}\n`);
+    process.stdout.write(`${JSON.stringify({ commands, ms, loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 } })}\n`);
     void handle.stop().then(() => process.exit(0));
   });
 }

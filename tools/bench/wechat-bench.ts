@@ -6,6 +6,9 @@
  * not ready within its 4 s budget), the time until the customer-service message reached the
  * (local, fake) WeChat API is the customer's time, and the POST's own time is what WeChat waited.
  * A Direct Line turn: POST the activity, GET the activities after the watermark until the reply.
+ * Each customer starts untimed in both channels: a Direct Line conversation is created and greeted;
+ * a WeChat customer follows the account (the `subscribe` event) and is greeted; the first messages
+ * wait until every customer has started, so both channels' customers set off together.
  * Before each message a customer waits 0 to BENCH_WECHAT_THINK_MS (default 1000) ms, the same
  * waits for customer i in every run. Runs come in BENCH_WECHAT_PAIRS pairs (default 4), the order
  * alternating (W D, D W, W D, …), each on a fresh service process and database, so the machine's
@@ -14,7 +17,7 @@
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { converse, percentile, rssMb, script, startChild, thinkMs } from './conversation-bench';
+import { barrier, converse, percentile, record, rssMb, script, startChild, thinkMs } from './conversation-bench';
 import { FakeWeChat } from '../../test/fakes/fake-wechat';
 import { sha1Sorted, WX } from '../../test/fixtures/wechat-requests';
 
@@ -40,25 +43,33 @@ export interface WeChatBenchRow {
   commands: Record<string, number>;
   /** The run's turn times, sorted (for the pooled percentiles). */
   latencies: number[];
+  /** The run's turn times by turn of the script (index: the turn). */
+  byTurn: number[][];
 }
 
 const cdata = (s: string) => `<![CDATA[${s}]]>`;
 
-async function postWeChat(base: string, openId: string, text: string, msgId: string): Promise<string> {
+/** A text message (with its MsgId), or with `msgId` null the `subscribe` event of a customer following the account. */
+async function postWeChat(base: string, openId: string, text: string, msgId: string | null): Promise<string> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = String(crypto.randomInt(1e8, 1e9));
   const q = new URLSearchParams({ signature: sha1Sorted(WX.token, timestamp, nonce), timestamp, nonce, openid: openId });
-  const xml = `<xml><ToUserName>${cdata(WX.account)}</ToUserName><FromUserName>${cdata(openId)}</FromUserName><CreateTime>${timestamp}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(text)}</Content><MsgId>${msgId}</MsgId></xml>`;
+  const head = `<ToUserName>${cdata(WX.account)}</ToUserName><FromUserName>${cdata(openId)}</FromUserName><CreateTime>${timestamp}</CreateTime>`;
+  const xml = msgId === null ? `<xml>${head}<MsgType>${cdata('event')}</MsgType><Event>${cdata('subscribe')}</Event></xml>` : `<xml>${head}<MsgType>${cdata('text')}</MsgType><Content>${cdata(text)}</Content><MsgId>${msgId}</MsgId></xml>`;
   const res = await fetch(`${base}/wechat?${q}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
   if (res.status !== 200) throw new Error(`POST /wechat answered ${res.status}`);
   return res.text();
 }
 
-async function converseWeChat(base: string, fake: FakeWeChat, i: number, latencies: number[], http: number[], late: { n: number }, think: (turn: number) => number): Promise<{ failed: number; ticket: boolean }> {
+async function converseWeChat(base: string, fake: FakeWeChat, i: number, latencies: number[], byTurn: number[][], http: number[], late: { n: number }, think: (turn: number) => number, started: () => Promise<void>): Promise<{ failed: number; ticket: boolean }> {
   const openId = `oBench${String(i).padStart(8, '0')}${crypto.randomBytes(7).toString('hex')}`.slice(0, 28);
   let failed = 0;
   let ticket = false;
   let msg = BigInt(7_000_000_000) * BigInt(i + 1);
+  // The customer follows the account first and is greeted (untimed), as a Direct Line customer's
+  // conversation is created and greeted before its first timed message.
+  if (!(await postWeChat(base, openId, '', null)).startsWith('<xml>')) failed++;
+  await started();
   for (const [turn, text] of script(i).entries()) {
     msg += 1n;
     const pause = think(turn);
@@ -84,7 +95,7 @@ async function converseWeChat(base: string, fake: FakeWeChat, i: number, latenci
       failed++;
       continue;
     }
-    latencies.push(performance.now() - t0);
+    record(latencies, byTurn, turn, performance.now() - t0);
     if (/工单号：\d{10}/.test(answer)) ticket = true;
   }
   return { failed, ticket };
@@ -110,19 +121,27 @@ export async function benchWeChat(uri: string, options: { customers: number; pai
       const { child, url } = await startChild(monitored, db, false, '', env);
       let commands: Record<string, number> = {};
       child.stdout!.on('data', (c: Buffer) => {
-        for (const line of c.toString().split('\n')) if (line.startsWith('{"commands"')) commands = (JSON.parse(line) as { commands: Record<string, number> }).commands;
+        for (const line of c.toString().split('\n'))
+          if (line.startsWith('{"commands"')) {
+            const out = JSON.parse(line) as { commands: Record<string, number>; ms: Record<string, number>; loop: { p99: number; max: number } };
+            commands = out.commands;
+            console.log(`    event loop delay p99 ${out.loop.p99.toFixed(0)} ms, max ${out.loop.max.toFixed(0)} ms; db ms by command: ${Object.entries(out.ms).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s/${out.commands[k]}`).join(', ')}`);
+          }
       });
       let peak = rssMb(child.pid!);
       const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
       const latencies: number[] = [];
+      const byTurn: number[][] = [];
       const http: number[] = [];
       const late = { n: 0 };
       const t0 = performance.now();
       // Customer i waits the same times before each turn in every run, WeChat or Direct Line.
+      // Every customer's conversation is started (and greeted) before anyone's first message.
+      const started = barrier(options.customers);
       const outcomes = await Promise.all(
         Array.from({ length: options.customers }, (_, i) => {
           const think = (turn: number) => thinkMs(i, turn, options.thinkMs);
-          return channel === 'wechat' ? converseWeChat(url, fake, i + k * 100_000, latencies, http, late, think) : converse(url, i + k * 100_000, latencies, think);
+          return channel === 'wechat' ? converseWeChat(url, fake, i + k * 100_000, latencies, byTurn, http, late, think, started) : converse(url, i + k * 100_000, latencies, think, byTurn, started);
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
@@ -148,6 +167,7 @@ export async function benchWeChat(uri: string, options: { customers: number; pai
         peakRssMb: peak,
         commands,
         latencies,
+        byTurn: byTurn.map((t) => [...t].sort((a, b) => a - b)),
       };
       const perTurn = Object.values(commands).reduce((s, n) => s + n, 0) / Math.max(1, row.turns);
       console.log(
@@ -159,6 +179,20 @@ export async function benchWeChat(uri: string, options: { customers: number; pai
     await fake.stop();
   }
   return rows;
+}
+
+/** One turn's times over a channel's runs, sorted. */
+const pooledTurn = (rows: WeChatBenchRow[], turn: number) => rows.flatMap((r) => r.byTurn[turn] ?? []).sort((a, b) => a - b);
+
+/** Which turn of the complaint is slowest at p99 in each channel (where the tail of the whole distribution comes from). */
+function slowestTurns(wc: WeChatBenchRow[], dl: WeChatBenchRow[]): string {
+  const slowest = (rows: WeChatBenchRow[]) =>
+    script(0)
+      .map((_, t) => ({ t, p99: percentile(pooledTurn(rows, t), 99) }))
+      .reduce((a, b) => (b.p99 > a.p99 ? b : a));
+  const [w, d] = [slowest(wc), slowest(dl)];
+  const says = (t: number) => `“${script(0)[t]!.replace(/（.*）/, '…')}”`;
+  return `The slowest turn at p99 is turn ${w.t} (${says(w.t)}) on WeChat, ${w.p99.toFixed(0)} ms, and turn ${d.t} (${says(d.t)}) on Direct Line, ${d.p99.toFixed(0)} ms${w.t === d.t && script(0)[w.t] === '提交' ? ': the filing itself (the ticket\'s numbered insert and its group commit, the repeat lookup, the idempotency key), the same core work in both channels' : ''}.`;
 }
 
 /** Commands per turn, summed over a channel's runs, grouped as the service's own work sees them. */
@@ -191,7 +225,9 @@ export function wechatMarkdown(rows: WeChatBenchRow[], thinkMaxMs: number): stri
   const writes = (c: Map<string, number>) => [...c.entries()].filter(([k]) => !k.startsWith('find') && !k.startsWith('getMore')).reduce((s, [, v]) => s + v, 0);
   return [
     `${n} customers complain at once through WeChat (signed XML posts to \`/wechat\`, plain mode), against ${n} customers with the`,
-    'same dialogs through the service\'s Direct Line: each customer goes through the conversation benchmark\'s whole complaint',
+    'same dialogs through the service\'s Direct Line: each customer starts untimed (a Direct Line conversation is created and',
+    'greeted; a WeChat customer follows the account, the `subscribe` event, and is greeted; once all have started, all set off',
+    'together), then goes through the conversation benchmark\'s whole complaint',
     `(12 turns, same texts, the last ones filing a real ticket), waiting ${thinkMaxMs ? `0–${thinkMaxMs} ms before each message (the same waits for customer i in every run, so arrivals spread the same way in both channels)` : 'for nothing between answer and next message'}. A`,
     'WeChat turn is timed as WeChat sees it: the POST until the passive reply; when the service answered "success" because the',
     'dialog was not ready within its 4 s budget, the customer\'s time runs until the customer-service message reached the',
@@ -216,6 +252,17 @@ export function wechatMarkdown(rows: WeChatBenchRow[], thinkMaxMs: number): stri
       `Pooled over all runs: WeChat p99 ${percentile(pw, 99).toFixed(0)} ms against Direct Line ${percentile(pd, 99).toFixed(0)} ms. ` +
       `Longest time WeChat waited for an HTTP answer: ${longestHttp.toFixed(0)} ms (limit 5,000 ms; the dialog's budget is 4,000 ms, after which the post is answered "success"); ` +
       `${wc.reduce((s, r) => s + r.late, 0)} of ${wc.reduce((s, r) => s + r.turns, 0)} WeChat answers went late.`,
+    '',
+    'By turn of the complaint (all runs of a channel pooled): where the time goes.',
+    '',
+    '| turn | customer says | WeChat p50 ms | WeChat p99 ms | Direct Line p50 ms | Direct Line p99 ms | p99 ratio |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+    ...script(0).map((text, t) => {
+      const [w, d] = [pooledTurn(wc, t), pooledTurn(dl, t)];
+      return `| ${t} | ${text.replace(/BENCH-.*/, 'BENCH-…').replace(/（.*）/, '…').replace(/\|/g, '\\|')} | ${percentile(w, 50).toFixed(0)} | ${percentile(w, 99).toFixed(0)} | ${percentile(d, 50).toFixed(0)} | ${percentile(d, 99).toFixed(0)} | ${x(percentile(w, 99) / percentile(d, 99))} |`;
+    }),
+    '',
+    slowestTurns(wc, dl),
     '',
     `Database commands per turn (the driver's count over all runs of a channel, background jobs included): WeChat ${total(cw).toFixed(1)} (${writes(cw).toFixed(1)} writes), Direct Line ${total(cd).toFixed(1)} (${writes(cd).toFixed(1)} writes).`,
     '',

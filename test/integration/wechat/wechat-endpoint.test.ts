@@ -129,6 +129,73 @@ describe('WeChat endpoint (plain mode)', () => {
     expect((await say(server, openId, '李四')).text).toContain('怎么联系您');
   });
 
+  it('when a message\'s first holder went quiet, then a retry takes it over: answered if the bot never answered it, and never answered twice', async () => {
+    const inbound = server.database.conn.collection<{ _id: string; at: Date; holder: string }>('wechat_inbound');
+    const quietFor = (ms: number) => new Date(Date.now() - ms);
+    const openId = newOpenId();
+    expect((await say(server, openId, '我要投诉')).text).toContain('请问发生了什么');
+
+    // Another instance claimed this message 10 s ago and died before answering: the retry runs it.
+    const msgId = nextMsgId();
+    const lost = textXml(openId, '快递员把包裹扔在门口，里面的杯子碎了', { msgId });
+    const lostId = `${WX.appId}:m:${msgId}`;
+    await inbound.insertOne({ _id: lostId, at: quietFor(10_000), holder: 'an-instance-that-died' });
+    const logged = lines.length;
+    const taken = await postWeChat(server.url, lost);
+    expect(taken.text).toContain('怎么称呼');
+    expect(lines.slice(logged).join('')).toContain('took over');
+    await server.customerEdges.wechat!.settled();
+    expect((await inbound.findOne({ _id: lostId }))?.holder).not.toBe('an-instance-that-died');
+
+    // A retry 4 s after the claim is only acknowledged (the holder may still answer it).
+    await inbound.updateOne({ _id: lostId }, { $set: { at: quietFor(4_000), holder: 'another-instance' } });
+    expect((await postWeChat(server.url, lost)).raw).toBe('success');
+
+    // The same message answered here, then retried after its claim looks quiet (the answer was
+    // lost on the way): taken over, but the bot knows it processed it, so nothing is said twice.
+    await inbound.updateOne({ _id: lostId }, { $set: { at: quietFor(10_000), holder: 'another-instance' } });
+    expect((await postWeChat(server.url, lost)).raw).toBe('success');
+    await server.customerEdges.wechat!.settled();
+    expect((await inbound.findOne({ _id: lostId }))?.holder).not.toBe('another-instance');
+    // Had the description been taken again, the name question would come back instead of the contact one.
+    expect((await say(server, openId, '李四')).text).toContain('怎么联系您');
+  });
+
+  it('when a retry comes while this instance still records the message it answered, then it is acknowledged and not taken over, however old the claim looks', async () => {
+    const inbound = server.database.conn.collection<{ _id: string; at: Date; holder: string }>('wechat_inbound');
+    const store = server.customerEdges.wechat!.store;
+    const openId = newOpenId();
+    // Written two minutes ago (as WeChat stamps it): the next message moves the customer's record.
+    expect((await postWeChat(server.url, textXml(openId, '我要投诉', { createTime: Math.floor(Date.now() / 1000) - 120 }))).text).toContain('请问发生了什么');
+    await server.customerEdges.wechat!.settled();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const save = store.saveUser.bind(store);
+    const held = jest.spyOn(store, 'saveUser').mockImplementation(async (...args) => {
+      await gate;
+      return save(...args);
+    });
+    try {
+      const msgId = nextMsgId();
+      const xml = textXml(openId, '快递员把包裹扔在门口，里面的杯子碎了', { msgId });
+      expect((await postWeChat(server.url, xml)).text).toContain('怎么称呼');
+      expect(held).toHaveBeenCalled();
+      const _id = `${WX.appId}:m:${msgId}`;
+      const longAgo = new Date(Date.now() - 60_000);
+      await inbound.updateOne({ _id }, { $set: { at: longAgo } });
+      const logged = lines.length;
+      expect((await postWeChat(server.url, xml)).raw).toBe('success');
+      // Not taken over: a takeover claims the message anew (a new time) and says so in the log.
+      expect((await inbound.findOne({ _id }))?.at.getTime()).toBe(longAgo.getTime());
+      expect(lines.slice(logged).join('')).not.toContain('took over');
+    } finally {
+      open();
+      held.mockRestore();
+    }
+    await server.customerEdges.wechat!.settled();
+    expect((await say(server, openId, '李四')).text).toContain('怎么联系您');
+  });
+
   it('when a customer answers a numbered question at once, then the answer before went out without waiting for the customer\'s record, and the number is read against the options it showed', async () => {
     const openId = newOpenId();
     const store = server.customerEdges.wechat!.store;
