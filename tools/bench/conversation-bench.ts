@@ -58,14 +58,24 @@ export function thinkMs(who: number, turn: number, maxMs: number): number {
   return crypto.createHash('sha256').update(`${who}:${turn}`).digest().readUInt32BE(0) % maxMs;
 }
 
-/** A promise each of `n` callers awaits that resolves once all `n` have called (everyone starts together). */
-export function barrier(n: number): () => Promise<void> {
+/**
+ * A promise each of `n` callers awaits that resolves once all `n` have called (everyone starts
+ * together); `at()` is when that was (performance.now()), NaN before.
+ */
+export function barrier(n: number): { arrive: () => Promise<void>; at: () => number } {
   let arrived = 0;
+  let openedAt = NaN;
   let open!: () => void;
   const all = new Promise<void>((r) => (open = r));
-  return () => {
-    if (++arrived >= n) open();
-    return all;
+  return {
+    arrive: () => {
+      if (++arrived >= n) {
+        openedAt = performance.now();
+        open();
+      }
+      return all;
+    },
+    at: () => openedAt,
   };
 }
 

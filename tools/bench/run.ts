@@ -56,9 +56,18 @@ async function main(): Promise<void> {
     if (!only || only === 'wechat') {
       const customers = Number(process.env.BENCH_WECHAT_CUSTOMERS ?? 100);
       const pairs = Number(process.env.BENCH_WECHAT_PAIRS ?? 4);
-      const thinkMs = Number(process.env.BENCH_WECHAT_THINK_MS ?? 1000);
+      const periodMs = Number(process.env.BENCH_WECHAT_PERIOD_MS ?? 1500);
       console.log(`wechat benchmark: ${customers} concurrent WeChat customers vs ${customers} Direct Line customers, ${pairs} pairs of runs, against ${dbLabel}`);
-      sections.push({ title: 'WeChat answers (vs Direct Line, same dialogs, same run)', markdown: wechatMarkdown(await benchWeChat(uri, { customers, pairs, thinkMs }), thinkMs) });
+      // On the embedded database each run gets a database server of its own (a new data folder), so
+      // a later run does not find the earlier runs' data in the server's files and caches.
+      const server = embedded
+        ? async () => {
+            const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-wechat-db-'));
+            const db = await startEmbeddedDb({ dataDir: runDir, port: 0 });
+            return { uri: db.uri, stop: async () => (await db.stop(), fs.rmSync(runDir, { recursive: true, force: true })) };
+          }
+        : undefined;
+      sections.push({ title: 'WeChat answers (vs Direct Line, same dialogs, same run)', markdown: wechatMarkdown(await benchWeChat(uri, { customers, pairs, periodMs, ...(server ? { server } : {}) }), periodMs, !!server) });
     }
     if (!only || only === 'reports') {
       const sizes = (process.env.BENCH_REPORT_SIZES ?? '10000,200000').split(',').map(Number) as [number, number];

@@ -9,8 +9,10 @@
  * Each customer starts untimed in both channels: a Direct Line conversation is created and greeted;
  * a WeChat customer follows the account (the `subscribe` event) and is greeted; the first messages
  * wait until every customer has started, so both channels' customers set off together.
- * Before each message a customer waits 0 to BENCH_WECHAT_THINK_MS (default 1000) ms, the same
- * waits for customer i in every run. Runs come in BENCH_WECHAT_PAIRS pairs (default 4), the order
+ * Then customer i sends message k at k × BENCH_WECHAT_PERIOD_MS (default 1500) plus 0 to that many
+ * ms (the same for customer i in every run), or at once when the answer before came later: both
+ * channels meet the same arrivals (an open schedule, not a closed loop in which the faster channel's
+ * customers would come back sooner). Runs come in BENCH_WECHAT_PAIRS pairs (default 4), the order
  * alternating (W D, D W, W D, …), each on a fresh service process and database, so the machine's
  * changing load falls on both; the ratios are taken per pair and over all turns pooled. The driver
  * counts the service's database commands, so each run also says what a turn costs in round trips.
@@ -18,6 +20,14 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { barrier, converse, percentile, record, rssMb, script, startChild, thinkMs } from './conversation-bench';
+
+/**
+ * When customer `who` sends message `turn`, in ms after all customers started: in the turn's own
+ * period, at a point that is the same for the customer in every run.
+ */
+export function scheduledMs(who: number, turn: number, periodMs: number): number {
+  return turn * periodMs + thinkMs(who, turn, periodMs);
+}
 import { FakeWeChat } from '../../test/fakes/fake-wechat';
 import { sha1Sorted, WX } from '../../test/fixtures/wechat-requests';
 
@@ -109,16 +119,20 @@ export function runOrder(pairs: number): Array<{ channel: WeChatBenchRow['channe
   }).flat();
 }
 
-export async function benchWeChat(uri: string, options: { customers: number; pairs: number; thinkMs: number }): Promise<WeChatBenchRow[]> {
+export async function benchWeChat(
+  uri: string,
+  options: { customers: number; pairs: number; periodMs: number; server?: () => Promise<{ uri: string; stop: () => Promise<void> }> },
+): Promise<WeChatBenchRow[]> {
   const fake = await new FakeWeChat(WX.appId, WX.appSecret).start();
   const env = { WECHAT_TOKEN: WX.token, WECHAT_APP_ID: WX.appId, WECHAT_APP_SECRET: WX.appSecret, WECHAT_API_URL: fake.url };
   // The driver reports every command, so each run also says how many database commands a turn costs.
-  const monitored = `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`;
+  const monitored = (u: string) => `${u}${u.includes('?') ? '&' : '?'}monitorCommands=true`;
   const rows: WeChatBenchRow[] = [];
   try {
     for (const [k, { channel, pair }] of runOrder(options.pairs).entries()) {
       const db = `bench_wechat_${channel}_${k}_${crypto.randomBytes(3).toString('hex')}`;
-      const { child, url } = await startChild(monitored, db, false, '', env);
+      const server = options.server ? await options.server() : null;
+      const { child, url } = await startChild(monitored(server?.uri ?? uri), db, false, '', env);
       let commands: Record<string, number> = {};
       child.stdout!.on('data', (c: Buffer) => {
         for (const line of c.toString().split('\n'))
@@ -136,12 +150,14 @@ export async function benchWeChat(uri: string, options: { customers: number; pai
       const late = { n: 0 };
       const t0 = performance.now();
       // Customer i waits the same times before each turn in every run, WeChat or Direct Line.
-      // Every customer's conversation is started (and greeted) before anyone's first message.
+      // Every customer's conversation is started (and greeted) before anyone's first message; then
+      // customer i sends message k at the same moment of the schedule in every run (or at once when
+      // the answer before came later), whatever the channel's answers before it took.
       const started = barrier(options.customers);
       const outcomes = await Promise.all(
         Array.from({ length: options.customers }, (_, i) => {
-          const think = (turn: number) => thinkMs(i, turn, options.thinkMs);
-          return channel === 'wechat' ? converseWeChat(url, fake, i + k * 100_000, latencies, byTurn, http, late, think, started) : converse(url, i + k * 100_000, latencies, think, byTurn, started);
+          const think = (turn: number) => Math.max(0, started.at() + scheduledMs(i, turn, options.periodMs) - performance.now());
+          return channel === 'wechat' ? converseWeChat(url, fake, i + k * 100_000, latencies, byTurn, http, late, think, started.arrive) : converse(url, i + k * 100_000, latencies, think, byTurn, started.arrive);
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
@@ -149,6 +165,7 @@ export async function benchWeChat(uri: string, options: { customers: number; pai
       peak = Math.max(peak, rssMb(child.pid!));
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      await server?.stop();
       latencies.sort((a, b) => a - b);
       const row: WeChatBenchRow = {
         channel,
@@ -208,7 +225,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-export function wechatMarkdown(rows: WeChatBenchRow[], thinkMaxMs: number): string {
+export function wechatMarkdown(rows: WeChatBenchRow[], periodMs: number, serverPerRun = false): string {
   const wc = rows.filter((r) => r.channel === 'wechat');
   const dl = rows.filter((r) => r.channel === 'directline');
   const n = rows[0]?.customers ?? 0;
@@ -228,11 +245,14 @@ export function wechatMarkdown(rows: WeChatBenchRow[], thinkMaxMs: number): stri
     'same dialogs through the service\'s Direct Line: each customer starts untimed (a Direct Line conversation is created and',
     'greeted; a WeChat customer follows the account, the `subscribe` event, and is greeted; once all have started, all set off',
     'together), then goes through the conversation benchmark\'s whole complaint',
-    `(12 turns, same texts, the last ones filing a real ticket), waiting ${thinkMaxMs ? `0–${thinkMaxMs} ms before each message (the same waits for customer i in every run, so arrivals spread the same way in both channels)` : 'for nothing between answer and next message'}. A`,
+    `(12 turns, same texts, the last ones filing a real ticket) on one schedule: message k of customer i is sent at k × ${periodMs} ms plus`,
+    `0–${periodMs} ms (the same for customer i in every run) after all have started, or as soon as the answer before it came if that`,
+    'is later. So both channels meet the same arrivals; a channel that answers faster does not bring its customers\' next',
+    'messages (and their filings) forward, which in a closed loop would load the faster channel more. A',
     'WeChat turn is timed as WeChat sees it: the POST until the passive reply; when the service answered "success" because the',
     'dialog was not ready within its 4 s budget, the customer\'s time runs until the customer-service message reached the',
     '(local, fake) WeChat API. A Direct Line turn: POST the activity, then GET after the watermark (every 20 ms) until the',
-    `reply. ${pairs.length} pairs of runs, each run on a fresh service process and database, the order alternating (WeChat first in`,
+    `reply. ${pairs.length} pairs of runs, each run on a fresh service process and ${serverPerRun ? 'embedded database server (its own data folder)' : 'database'}, the order alternating (WeChat first in`,
     'odd pairs, Direct Line first in even ones) so the machine\'s changing load falls on both. Targets: WeChat p99 ≤ 1.2× Direct',
     'Line\'s, and every HTTP answer within WeChat\'s 5 s.',
     '',
