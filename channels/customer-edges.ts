@@ -34,6 +34,7 @@ import { TokenSigner } from './directline/tokens';
 import { DirectLineCustomerChannel } from './directline/directline-customer-channel';
 import { widgetRouter } from './widget/widget-router';
 import type { CustomerChannel } from './customer-channel';
+import { ChatRecords } from './chat-records';
 import { createWeChatEdge, type WeChatEdge, type WeChatOptions } from './wechat';
 
 export interface CustomerEdgesDeps {
@@ -62,8 +63,10 @@ export interface CustomerEdges {
   streams: DirectLineStreams;
   /** The WeChat Official Account channel, or null when WECHAT_* are not set. */
   wechat: WeChatEdge | null;
-  /** Retention of the edges' own records (WeChat's processed-message marks). */
+  /** Retention of the edges' own records (WeChat's message claims). */
   trim(before: Date): Promise<Record<string, number>>;
+  /** A conversation's transcript, dialog state and channel records, erased with its customer (through these edges' stores). */
+  records: ChatRecords;
   close(): Promise<void>;
   /** Work the edges do after answering (WeChat records a message after its answer), finished. */
   settled(): Promise<void>;
@@ -155,6 +158,7 @@ export function createCustomerEdges(deps: CustomerEdgesDeps, options: CustomerEd
     evidence,
     streams,
     wechat,
+    records: new ChatRecords(conn, { state: storage instanceof MongoBotStorage ? storage : undefined, directLine: dlStore }),
     trim: async (before): Promise<Record<string, number>> => (wechat ? { wechatInbound: await wechat.trim(before) } : {}),
     close: () => streams.close(),
     settled: async () => {

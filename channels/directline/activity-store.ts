@@ -123,6 +123,21 @@ export class DirectLineStore {
     return out;
   }
 
+  /**
+   * Erase a conversation's transcript (a customer's erasure): every activity deleted by `_id`. The
+   * conversation itself stays (its positions are never reused, so a client's watermark stays
+   * valid); what it says next starts a new transcript. Answers how many activities were deleted.
+   */
+  async erase(conversationId: string): Promise<number> {
+    this.lastKnown.delete(conversationId);
+    const last = await this.latest(conversationId);
+    const ids = Array.from({ length: last }, (_, i) => `${conversationId}:${i + 1}`);
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += 500) deleted += (await this.activities.bulkWrite(ids.slice(i, i + 500).map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+    this.recent.delete(conversationId);
+    return deleted;
+  }
+
   /** Activities after `watermark` (at most MAX_PAGE), and the new watermark. */
   async since(conversationId: string, watermark: number): Promise<{ activities: Array<Partial<Activity>>; watermark: number }> {
     const out: Array<Partial<Activity>> = [];

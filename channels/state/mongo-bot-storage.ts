@@ -117,6 +117,33 @@ export class MongoBotStorage implements Storage {
     );
   }
 
+  /**
+   * Erase what the item ever held (a customer's erasure): a new, empty version after the newest,
+   * then every older version deleted by `_id`. The journal goes on from the empty version, so an
+   * instance still holding the old one in its cache finds its next write refused (eTag) and reads
+   * the empty one. Idempotent. Answers how many versions were deleted.
+   */
+  async erase(key: string): Promise<number> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const latest = await this.latest(key, true);
+      if (!latest) return 0;
+      const seq = latest.seq + 1;
+      try {
+        await this.state.insertOne({ _id: versionId(key, seq), key, seq, at: new Date(), json: '{}' });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        continue; // someone wrote meanwhile: erase after theirs
+      }
+      this.known.set(key, { seq, json: '{}' });
+      await this.moveHead(key, seq);
+      const ids = Array.from({ length: seq - 1 }, (_, i) => versionId(key, i + 1));
+      let deleted = 0;
+      for (let i = 0; i < ids.length; i += 500) deleted += (await this.state.bulkWrite(ids.slice(i, i + 500).map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+      return deleted;
+    }
+    throw new ETagConflictError(key);
+  }
+
   private async writeOne(key: string, item: Record<string, unknown>): Promise<void> {
     const { eTag, ...rest } = item;
     const json = JSON.stringify(rest);
@@ -159,14 +186,17 @@ export class MongoBotStorage implements Storage {
 
   /** Move the head hint forward and delete versions far behind it (all by `_id`). */
   private async advance(key: string, seq: number): Promise<void> {
-    // Conditional so a late writer does not move the hint back (on FerretDB it may, rarely: it is only a hint).
-    await this.heads.updateOne({ _id: key, seq: { $lt: seq } }, { $set: { seq } }).then(async (r) => {
-      if (r.matchedCount === 0) await this.heads.insertOne({ _id: key, seq }).catch((err: unknown) => (isDuplicateKey(err) ? undefined : Promise.reject(err)));
-    });
+    await this.moveHead(key, seq);
     const from = seq - RETAIN - HEAD_EVERY;
     const ids = [];
     for (let s = Math.max(1, from); s < seq - RETAIN; s++) ids.push(versionId(key, s));
     if (ids.length) await this.state.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+  }
+
+  private async moveHead(key: string, seq: number): Promise<void> {
+    // Conditional so a late writer does not move the hint back (on FerretDB it may, rarely: it is only a hint).
+    const r = await this.heads.updateOne({ _id: key, seq: { $lt: seq } }, { $set: { seq } });
+    if (r.matchedCount === 0) await this.heads.insertOne({ _id: key, seq }).catch((err: unknown) => (isDuplicateKey(err) ? undefined : Promise.reject(err)));
   }
 
   /** The newest version of `key` (a tombstone if it was deleted), or null if it was never written. */

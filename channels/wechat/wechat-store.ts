@@ -254,6 +254,24 @@ export class WeChatStore {
     return out;
   }
 
+  /**
+   * Erase what is kept of a customer (a customer's erasure): their record and every message that
+   * waited for them (handed over or not), by `_id`. Answers how many documents were deleted.
+   */
+  async eraseCustomer(openId: string): Promise<number> {
+    const user = await this.user(openId);
+    let deleted = 0;
+    for (let n = 1; n <= 100_000; n++) {
+      const ids = [this.itemId(openId, n), `${this.itemId(openId, n)}#claim`];
+      const r = await this.pending.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+      deleted += r.deletedCount;
+      // Positions are gap-free: past the last one queued, the first empty position ends the queue.
+      if (r.deletedCount === 0 && n > (user?.queued ?? 0)) break;
+    }
+    deleted += (await this.users.deleteOne({ _id: `${this.appId}:${openId}` })).deletedCount;
+    return deleted;
+  }
+
   /** Retention: inbound records older than `before` (a date filter: scans that small collection). */
   async trim(before: Date): Promise<number> {
     return (await this.inbound.deleteMany({ at: { $lt: before } })).deletedCount;

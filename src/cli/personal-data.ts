@@ -35,6 +35,7 @@ import { MongoMessageStore } from '../store/mongo-messages';
 import { MongoTicketRepository } from '../store/mongo-ticket-repository';
 import { docToTicket } from '../store/ticket-documents';
 import type { Connection } from 'mongoose';
+import { ChatRecords } from '../../channels/chat-records';
 
 const USAGE = [
   'usage: npm run personal-data -- export --phone <phone> | --email <address> [--out <file>] [--by <who>]',
@@ -63,6 +64,7 @@ function service(conn: Connection, config: Config): ComplaintService {
       audit: new MongoAuditLog(conn, config.AUDIT_SECRET),
       messages: new MongoMessageStore(conn),
       customers: new MongoCustomerIndex(conn),
+      conversations: new ChatRecords(conn),
       classifier: noClassifier,
       sla: noSla,
       clock: systemClock,

@@ -25,6 +25,7 @@ import type {
   ChangeObserver,
   Classifier,
   Clock,
+  ConversationRecords,
   CoreLogger,
   CustomerIndex,
   CustomerWatch,
@@ -58,6 +59,8 @@ export interface ComplaintServiceDeps {
   observer?: ChangeObserver;
   /** Per-customer index (their tickets, rejections, malicious flag): export, erasure, flags. */
   customers?: CustomerIndex;
+  /** The channels' records of a conversation (transcripts, dialog state), erased with the customer. */
+  conversations?: ConversationRecords;
   /** Called after every commit (filings and changes): wakes the feed handlers. */
   onCommitted?: () => void;
 }

@@ -208,6 +208,16 @@ export interface MessageStore {
 }
 
 /**
+ * What the customer channels keep of a conversation besides the ticket: the chat transcript, the
+ * dialog's state, a messaging app's record of the customer and the messages waiting for them.
+ * Erasing a customer erases these for every conversation their tickets came from.
+ */
+export interface ConversationRecords {
+  /** Delete everything kept of the conversation a ticket's `conversationRef` names (idempotent). */
+  erase(conversationRef: string): Promise<void>;
+}
+
+/**
  * Verification guard for lookups. Failures count per client (any ticket) and per ticket for the
  * weak secret (the phone's last four digits); the lookup code is never refused because of other
  * people's wrong guesses.

@@ -169,7 +169,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         logger.error({ year }, 'ALERT: every ticket number of the year is used; filing is refused until an operator acts (see docs/operations.md)');
       },
     },
-    { classifier, sla, clock, logger, observer: metricsObserver(metrics), alertSinks },
+    // A customer's erasure reaches the chats their tickets came from, through the customer edges' stores (composed below).
+    { classifier, sla, clock, logger, observer: metricsObserver(metrics), alertSinks, conversations: { erase: (ref: string) => customerEdges.records.erase(ref) } },
   );
   const { reports } = core;
   const { complaints, repository, worker } = core;

@@ -9,7 +9,7 @@ import { ComplaintService } from '../domain/complaint-service';
 import { auditHandler, feedbackHandler, projectionHandler, repairFilings } from '../domain/effects';
 import { StoreOverloadedError } from '../domain/errors';
 import { localYear } from '../domain/file-complaint';
-import type { ChangeObserver, Clock, CoreLogger, SlaPlanner } from '../domain/ports';
+import type { ChangeObserver, Clock, ConversationRecords, CoreLogger, SlaPlanner } from '../domain/ports';
 import { FeedWorker } from '../jobs/feed-worker';
 import { MongoAuditLog } from '../store/audit-log';
 import { MongoCursorStore } from '../store/mongo-change-feed';
@@ -81,7 +81,7 @@ export interface Core {
 export function composeCore(
   conn: Connection,
   settings: CoreSettings,
-  parts: { classifier: Classifier; sla: SlaPlanner; clock: Clock; logger: CoreLogger; observer?: ChangeObserver; alertSinks?: AlertSink[] },
+  parts: { classifier: Classifier; sla: SlaPlanner; clock: Clock; logger: CoreLogger; observer?: ChangeObserver; alertSinks?: AlertSink[]; conversations?: ConversationRecords },
 ): Core {
   const overloaded = () => new StoreOverloadedError();
   const repository = new MongoTicketRepository(conn, {

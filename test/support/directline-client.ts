@@ -106,3 +106,21 @@ export function connect(options: { domain: string; token: string; conversationId
     },
   };
 }
+
+/**
+ * A whole complaint in one message, then "完成" and "提交", waiting for each answer (after the
+ * greeting): the bot texts of the filing turn, which hold the ticket number.
+ */
+export async function complainInOneMessage(dl: DirectLineSession, text: string): Promise<{ number: string; replies: string }> {
+  await dl.waitForBot((t) => t.includes('投诉助手'));
+  let seen = dl.activities.length;
+  await dl.send(text);
+  await dl.waitForBot((t) => t.includes('照片'), 10_000, seen);
+  seen = dl.activities.length;
+  await dl.send('完成');
+  await dl.waitForBot((t) => t.includes('请核对'), 10_000, seen);
+  seen = dl.activities.length;
+  await dl.send('提交');
+  const replies = await dl.waitForBot((t) => /工单号：\d{10}/.test(t), 10_000, seen);
+  return { number: /工单号：(\d{10})/.exec(replies)![1]!, replies };
+}

@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { startTestServer, type TestServer } from '../../support/server';
-import { connect } from '../../support/directline-client';
+import { complainInOneMessage, connect } from '../../support/directline-client';
 
 const SECRET = 'test-directline-secret-0123456789';
 let server: TestServer;
@@ -30,17 +30,7 @@ describe('Direct Line with botframework-directlinejs over the websocket', () => 
     const { token } = await generate();
     const dl = connect({ domain: `${server.url}/v3/directline`, token });
     try {
-      await dl.waitForBot((t) => t.includes('投诉助手'));
-      let seen = dl.activities.length;
-      await dl.send(EVERYTHING);
-      await dl.waitForBot((t) => t.includes('照片'), 10_000, seen);
-      seen = dl.activities.length;
-      await dl.send('完成');
-      await dl.waitForBot((t) => t.includes('请核对'), 10_000, seen);
-      seen = dl.activities.length;
-      await dl.send('提交');
-      const replies = await dl.waitForBot((t) => /工单号：\d{10}/.test(t), 10_000, seen);
-      const number = /工单号：(\d{10})/.exec(replies)![1]!;
+      const { number } = await complainInOneMessage(dl, EVERYTHING);
       const ticket = await server.complaints.get(number);
       expect(ticket).toMatchObject({ channel: 'directline', orderId: '2026112012345678' });
       // The customer's own messages came back on the stream with their ids (Web Chat needs the echo).

@@ -131,4 +131,29 @@ describe('two instances racing one conversation', () => {
     expect((await other.read([key]))[key]).toMatchObject({ turn: 3, by: 'cached' });
     void mine;
   });
+
+  it('when another instance erases a conversation (a customer\'s erasure), then no version of it is left, and an instance holding it in its cache cannot write it back', async () => {
+    const key = 'wechat/conversations/erased/';
+    const cached = new MongoBotStorage(a, { trustCache: true });
+    for (let i = 1; i <= 40; i++) {
+      const cur = (await cached.read([key]))[key];
+      await cached.write({ [key]: { ...(cur ?? {}), i, said: `secret ${i}` } });
+    }
+    const eraser = new MongoBotStorage(b);
+    const kept = await a.collection('bot_state').countDocuments({ key });
+    expect(await eraser.erase(key)).toBe(kept);
+    const left = await a.collection('bot_state').find({ key }).toArray();
+    expect(left.map((d) => d.json)).toEqual(['{}']);
+    // The cached instance still holds version 40 and writes on from it: refused, then it reads the empty one.
+    const stale = (await cached.read([key]))[key]!;
+    expect(stale.said).toBe('secret 40');
+    await expect(cached.write({ [key]: { ...stale, i: 41 } })).rejects.toThrow(/eTag conflict/);
+    const fresh = (await cached.read([key]))[key]!;
+    expect(fresh).toEqual({ eTag: '41' });
+    await cached.write({ [key]: { ...fresh, i: 1 } });
+    expect((await new MongoBotStorage(b).read([key]))[key]).toEqual({ i: 1, eTag: '42' });
+    // Again (versions 41 and 42 go), and a key never written is nothing to erase.
+    expect(await eraser.erase(key)).toBe(2);
+    expect(await eraser.erase('wechat/conversations/never/')).toBe(0);
+  });
 });
