@@ -8,7 +8,7 @@
 import { ConversationState, MemoryStorage, type TurnContext } from 'botbuilder';
 import type { Connection } from 'mongoose';
 import type { ConversationRecords } from '../src/domain/ports';
-import { parseConversationRef } from './customer-channel';
+import { ConversationRefError, parseConversationRef } from './customer-channel';
 import { DirectLineStore } from './directline/activity-store';
 import { MongoBotStorage } from './state/mongo-bot-storage';
 import { WeChatStore } from './wechat/wechat-store';
@@ -33,7 +33,13 @@ export class ChatRecords implements ConversationRecords {
   }
 
   async erase(conversationRef: string): Promise<void> {
-    const ref = parseConversationRef(conversationRef);
+    let ref: ReturnType<typeof parseConversationRef>;
+    try {
+      ref = parseConversationRef(conversationRef);
+    } catch (err) {
+      if (err instanceof ConversationRefError) return; // not a reference of ours: no chat of ours to erase
+      throw err;
+    }
     const conversationId = ref.conversation.id;
     await this.state.erase(conversationStateKey(ref.channelId, conversationId));
     if (ref.channelId === 'directline' || ref.channelId === 'webchat') await this.directLine.erase(conversationId);

@@ -38,7 +38,8 @@ export class EraseCustomer {
       if (!before || (!before.erased && before.customer.key !== key)) continue;
       const ticket = await this.deps.changes.markErased(number, actor);
       // The chat it came from, while the ticket still names it (a run that stops here finds it again).
-      if (before.conversationRef && this.deps.conversations) await this.deps.conversations.erase(before.conversationRef);
+      // Only a chat the desk's own channels filed from (no source): a filing system's reference is its own.
+      if (before.conversationRef && before.source === null && this.deps.conversations) await this.deps.conversations.erase(before.conversationRef);
       await this.deps.tickets.erasePersonal(number);
       await this.deps.messages.delete(ticket.messages.map((m) => m.id));
       numbers.push(number);

@@ -7,7 +7,9 @@
 import { FakeWeChat } from '../../fakes/fake-wechat';
 import { complainInOneMessage, connect } from '../../support/directline-client';
 import { dumpCollection } from '../../support/dump';
-import type { TestServer } from '../../support/server';
+import { WX } from '../../fixtures/wechat-requests';
+import { conversationIdOf } from '../../../channels/wechat/wechat-router';
+import { complaintBody, type TestServer } from '../../support/server';
 import { newOpenId, say, startFakeWeChat, startWeChatServer } from '../../support/wechat';
 
 const SECRET = 'test-directline-secret-erase-0123456789';
@@ -90,5 +92,22 @@ describe('erasing a customer erases their chats', () => {
     } finally {
       dl.close();
     }
+  });
+
+  it('when a ticket filed by a filing system names a chat (or names one badly), then erasing its customer leaves that chat alone and still succeeds', async () => {
+    // A WeChat customer's chat, and a filing system that puts a reference to it on another customer's ticket.
+    const openId = newOpenId();
+    expect((await say(s, openId, '我要投诉')).text).toContain('请问发生了什么');
+    await s.customerEdges.wechat!.settled();
+    const ref = JSON.stringify({ channelId: 'wechat', serviceUrl: `wechat:${WX.appId}`, conversation: { id: conversationIdOf(WX.appId, openId) }, user: { id: openId } });
+    const api = { actor: { kind: 'api' as const, id: 'hotline' }, source: 'hotline' };
+    await s.complaints.file(complaintBody({ customer: { phone: '13600003333' }, channel: 'wechat', conversationRef: ref }), api);
+    await s.complaints.file(complaintBody({ customer: { phone: '13600003333' }, conversationRef: 'not a reference at all' }), api);
+    await s.effects.drain();
+
+    const result = await s.complaints.eraseCustomer({ phone: '13600003333' }, { kind: 'agent', id: 'U_DPO' });
+    expect(result.tickets).toHaveLength(2);
+    expect(await s.customerEdges.wechat!.store.user(openId)).not.toBeNull();
+    expect((await say(s, openId, '快递员把包裹扔在门口，里面的杯子碎了')).text).toContain('怎么称呼');
   });
 });
