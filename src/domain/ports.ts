@@ -79,6 +79,11 @@ export interface TicketRepository {
   commitChange(change: TicketChange): Promise<CommitResult>;
   /** Last number issued in `year` (0 when none). */
   lastSeq(year: number): Promise<number>;
+  /**
+   * A number of `year` known to be issued (0 when none): at most the last one, from what this
+   * process has seen (read only when it has seen none) — a bound to search after, not the end.
+   */
+  seqLowerBound(year: number): Promise<number>;
   /** The ticket holding `key`, searched among numbers of `year` after `afterSeq`. */
   findByIdempotencyKey(key: string, year: number, afterSeq: number): Promise<Ticket | null>;
   /** The customer's latest ticket in `category` (any age), for repeat detection. */

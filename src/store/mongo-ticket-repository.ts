@@ -133,6 +133,10 @@ export class MongoTicketRepository implements TicketRepository {
     }
   }
 
+  async seqLowerBound(year: number): Promise<number> {
+    return this.lastSeqCache.get(year) ?? this.lastSeq(year);
+  }
+
   async findByIdempotencyKey(key: string, year: number, afterSeq: number): Promise<Ticket | null> {
     const last = await this.lastSeq(year);
     try {

@@ -102,6 +102,18 @@ describe('Idempotency-Key', () => {
     expect(await ticketCount()).toBe(before + 2);
   });
 
+  it('when the other instance filed meanwhile, then the key records a number issued before its ticket (the bound a repair searches after)', async () => {
+    const mine = await server.post('/api/complaints', complaintBody(), { 'Idempotency-Key': newKey() });
+    const seqOf = (n: unknown) => Number(String(n).slice(4));
+    const theirs = await Promise.all(Array.from({ length: 5 }, () => sibling.post('/api/complaints', complaintBody(), { 'Idempotency-Key': newKey() })));
+    const key = newKey();
+    const filed = await server.post('/api/complaints', complaintBody(), { 'Idempotency-Key': key });
+    const recorded = (await server.database.conn.collection('idempotency_keys').findOne({ _id: key as never }))!;
+    expect(recorded.afterSeq).toBeGreaterThanOrEqual(seqOf(mine.body.number));
+    expect(recorded.afterSeq).toBeLessThan(seqOf(filed.body.number));
+    expect(Math.max(...theirs.map((t) => seqOf(t.body.number)))).toBeLessThan(seqOf(filed.body.number));
+  });
+
   it('when 10 requests with one key arrive at once, then exactly one ticket is filed and every answer names it (no "in progress" refusals)', async () => {
     const key = newKey();
     const before = await ticketCount();
