@@ -162,7 +162,8 @@ function updateSections(sections: Section[], run: string): void {
       continue;
     }
     const next = text.indexOf('\n## ', start + 3);
-    text = text.slice(0, start) + body + (next < 0 ? '' : text.slice(next + 1));
+    // The next section keeps its blank line before it.
+    text = text.slice(0, start) + body + (next < 0 ? '' : `\n${text.slice(next + 1)}`);
   }
   fs.writeFileSync(file, text);
   console.log(`updated ${path.relative(process.cwd(), file)}`);
