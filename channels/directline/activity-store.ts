@@ -8,6 +8,7 @@
  */
 import type { Connection } from 'mongoose';
 import type { Activity } from 'botbuilder';
+import { deleteByIds } from '../../src/store/mongo-batch';
 
 interface ConversationDoc {
   _id: string;
@@ -131,9 +132,7 @@ export class DirectLineStore {
   async erase(conversationId: string): Promise<number> {
     this.lastKnown.delete(conversationId);
     const last = await this.latest(conversationId);
-    const ids = Array.from({ length: last }, (_, i) => `${conversationId}:${i + 1}`);
-    let deleted = 0;
-    for (let i = 0; i < ids.length; i += 500) deleted += (await this.activities.bulkWrite(ids.slice(i, i + 500).map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+    const deleted = await deleteByIds(this.activities, Array.from({ length: last }, (_, i) => `${conversationId}:${i + 1}`));
     this.recent.delete(conversationId);
     return deleted;
   }

@@ -23,6 +23,7 @@
  */
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Connection } from 'mongoose';
+import { deleteByIds } from '../../src/store/mongo-batch';
 
 const STATE = 'bot_state';
 const HEADS = 'bot_state_heads';
@@ -136,10 +137,7 @@ export class MongoBotStorage implements Storage {
       }
       this.known.set(key, { seq, json: '{}' });
       await this.moveHead(key, seq);
-      const ids = Array.from({ length: seq - 1 }, (_, i) => versionId(key, i + 1));
-      let deleted = 0;
-      for (let i = 0; i < ids.length; i += 500) deleted += (await this.state.bulkWrite(ids.slice(i, i + 500).map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
-      return deleted;
+      return deleteByIds(this.state, Array.from({ length: seq - 1 }, (_, i) => versionId(key, i + 1)));
     }
     throw new ETagConflictError(key);
   }
@@ -190,7 +188,7 @@ export class MongoBotStorage implements Storage {
     const from = seq - RETAIN - HEAD_EVERY;
     const ids = [];
     for (let s = Math.max(1, from); s < seq - RETAIN; s++) ids.push(versionId(key, s));
-    if (ids.length) await this.state.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+    await deleteByIds(this.state, ids);
   }
 
   private async moveHead(key: string, seq: number): Promise<void> {

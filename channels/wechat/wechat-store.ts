@@ -23,6 +23,7 @@
  */
 import type { Connection } from 'mongoose';
 import { isDuplicateKey } from '../../src/store/mongo-errors';
+import { deleteByIds } from '../../src/store/mongo-batch';
 import type { BotLanguage } from '../../dialogs/messages';
 
 export interface InboundDoc {
@@ -262,11 +263,10 @@ export class WeChatStore {
     const user = await this.user(openId);
     let deleted = 0;
     for (let n = 1; n <= 100_000; n++) {
-      const ids = [this.itemId(openId, n), `${this.itemId(openId, n)}#claim`];
-      const r = await this.pending.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
-      deleted += r.deletedCount;
+      const here = await deleteByIds(this.pending, [this.itemId(openId, n), `${this.itemId(openId, n)}#claim`]);
+      deleted += here;
       // Positions are gap-free: past the last one queued, the first empty position ends the queue.
-      if (r.deletedCount === 0 && n > (user?.queued ?? 0)) break;
+      if (here === 0 && n > (user?.queued ?? 0)) break;
     }
     deleted += (await this.users.deleteOne({ _id: `${this.appId}:${openId}` })).deletedCount;
     return deleted;

@@ -53,3 +53,14 @@ export function updateQueue(model: Model<Record<string, unknown>>): GroupCommitQ
     { maxBatch: 50 },
   );
 }
+
+/** Delete documents by `_id`, in unordered bulk writes of `chunk`; how many were deleted. */
+export async function deleteByIds(
+  collection: { bulkWrite(ops: Array<{ deleteOne: { filter: { _id: string } } }>, options: { ordered: false }): Promise<{ deletedCount: number }> },
+  ids: string[],
+  chunk = 500,
+): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += chunk) deleted += (await collection.bulkWrite(ids.slice(i, i + chunk).map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+  return deleted;
+}

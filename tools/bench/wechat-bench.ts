@@ -29,6 +29,7 @@ export function scheduledMs(who: number, turn: number, periodMs: number): number
   return turn * periodMs + thinkMs(who, turn, periodMs);
 }
 import { FakeWeChat } from '../../test/fakes/fake-wechat';
+import { median } from '../../nlp-models/scripts/perf';
 import { sha1Sorted, WX } from '../../test/fixtures/wechat-requests';
 
 export interface WeChatBenchRow {
@@ -219,11 +220,6 @@ function commandsPerTurn(rows: WeChatBenchRow[]): Map<string, number> {
   for (const r of rows) for (const [k, n] of Object.entries(r.commands)) out.set(k, (out.get(k) ?? 0) + n / turns);
   return out;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 export function wechatMarkdown(rows: WeChatBenchRow[], periodMs: number, serverPerRun = false): string {
   const wc = rows.filter((r) => r.channel === 'wechat');

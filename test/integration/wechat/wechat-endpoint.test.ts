@@ -10,10 +10,23 @@ import { Writable } from 'node:stream';
 import { FakeWeChat } from '../../fakes/fake-wechat';
 import { eventXml, imageXml, locationXml, nextMsgId, postWeChat, sha1Sorted, textXml, voiceXml, WX } from '../../fixtures/wechat-requests';
 import type { TestServer } from '../../support/server';
+import type { WeChatStore } from '../../../channels/wechat/wechat-store';
 import { EVERYTHING, fileByWeChat, newOpenId, say, startFakeWeChat, startWeChatServer } from '../../support/wechat';
 
 // A real (tiny) JPEG: SOI, then bytes; the evidence check looks at the magic number.
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a customer photo of a burnt plug')]);
+
+/** Hold the writes of customers' records (the store's real `saveUser`, delayed) until `open()`; `held` records the calls. */
+function holdCustomerRecords(store: WeChatStore): { held: jest.SpyInstance; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const save = store.saveUser.bind(store);
+  const held = jest.spyOn(store, 'saveUser').mockImplementation(async (...args) => {
+    await gate;
+    return save(...args);
+  });
+  return { held, open };
+}
 
 describe('WeChat endpoint (plain mode)', () => {
   let fake: FakeWeChat;
@@ -168,13 +181,7 @@ describe('WeChat endpoint (plain mode)', () => {
     // Written two minutes ago (as WeChat stamps it): the next message moves the customer's record.
     expect((await postWeChat(server.url, textXml(openId, '我要投诉', { createTime: Math.floor(Date.now() / 1000) - 120 }))).text).toContain('请问发生了什么');
     await server.customerEdges.wechat!.settled();
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const save = store.saveUser.bind(store);
-    const held = jest.spyOn(store, 'saveUser').mockImplementation(async (...args) => {
-      await gate;
-      return save(...args);
-    });
+    const { held, open } = holdCustomerRecords(store);
     try {
       const msgId = nextMsgId();
       const xml = textXml(openId, '快递员把包裹扔在门口，里面的杯子碎了', { msgId });
@@ -201,14 +208,8 @@ describe('WeChat endpoint (plain mode)', () => {
     const store = server.customerEdges.wechat!.store;
     expect((await say(server, openId, EVERYTHING)).text).toContain('照片');
     await server.customerEdges.wechat!.settled();
-    // The customer's record cannot be written until the gate opens.
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const save = store.saveUser.bind(store);
-    const held = jest.spyOn(store, 'saveUser').mockImplementation(async (...args) => {
-      await gate;
-      return save(...args);
-    });
+    // The customer's record cannot be written until `open()`.
+    const { held, open } = holdCustomerRecords(store);
     try {
       const confirm = await say(server, openId, '完成');
       expect(confirm.text).toContain('回复 1 提交，2 修改，3 取消');
